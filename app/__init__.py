@@ -1,0 +1,77 @@
+"""The application factory."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import Flask
+from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
+from whitenoise import WhiteNoise
+
+from config import load_config
+
+APP_DIR = Path(__file__).resolve().parent
+
+
+def create_app(overrides: dict | None = None, environ: dict | None = None) -> Flask:
+    config = load_config(environ, overrides)
+    app = Flask(__name__, static_folder=None, instance_path=config["INSTANCE_PATH"])
+    app.config.update(config)
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+
+    app.jinja_loader = ChoiceLoader(
+        [
+            FileSystemLoader(str(APP_DIR / "templates")),
+            PrefixLoader(
+                {
+                    "govuk_frontend_jinja": PackageLoader("govuk_frontend_jinja"),
+                    "govuk_frontend_wtf": PackageLoader("govuk_frontend_wtf"),
+                }
+            ),
+        ]
+    )
+    app.jinja_env.trim_blocks = True
+    app.jinja_env.lstrip_blocks = True
+
+    from app import assets, errors, i18n, request_logging, security, template_helpers, unit_of_work
+    from app.extensions import babel, compress, csrf, db, limiter, login_manager, migrate
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(APP_DIR.parent / "migrations"), render_as_batch=True)
+    csrf.init_app(app)
+    compress.init_app(app)
+    limiter.init_app(app)
+    i18n.init_app(app, babel)
+    security.init_app(app, login_manager)
+    assets.init_app(app)
+    errors.init_app(app)
+    template_helpers.init_app(app)
+    request_logging.init_app(app)
+    unit_of_work.init_app(app, db)
+
+    from app.account.routes import bp as account_bp
+    from app.admin.routes import bp as admin_bp
+    from app.auth.routes import bp as auth_bp
+    from app.pages.routes import bp as pages_bp
+    from app.staff.routes import bp as staff_bp
+
+    for blueprint in (pages_bp, auth_bp, account_bp, staff_bp, admin_bp):
+        app.register_blueprint(blueprint)
+    if app.config["DEV_OUTBOX_PAGE"]:
+        from app.dev.routes import bp as dev_bp
+
+        app.register_blueprint(dev_bp)
+
+    from app import cli
+
+    cli.init_app(app)
+
+    static_root = APP_DIR / "static"
+    app.wsgi_app = WhiteNoise(
+        app.wsgi_app,
+        root=str(static_root),
+        prefix="/static/",
+        max_age=app.config["STATIC_MAX_AGE_SECONDS"],
+        immutable_file_test=assets.is_fingerprinted,
+    )
+    return app

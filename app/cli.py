@@ -1,0 +1,91 @@
+"""Command-line tasks: `flask gazetteer import`, `flask demo load`, `flask messages send`."""
+
+import time
+from pathlib import Path
+
+import click
+from flask import current_app
+
+from app.extensions import db
+
+
+def init_app(app):
+    app.cli.add_command(gazetteer_cli)
+    app.cli.add_command(demo_cli)
+    app.cli.add_command(messages_cli)
+    app.cli.add_command(sessions_cli)
+
+
+@click.group("gazetteer", help="The council's address gazetteer.")
+def gazetteer_cli():
+    pass
+
+
+@gazetteer_cli.command("import")
+@click.argument("csv_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def gazetteer_import(csv_file: Path):
+    """Add or update addresses from a CSV with uprn,line_1,line_2,town,postcode,ward columns."""
+    from app.services import gazetteer
+
+    result = gazetteer.import_csv(csv_file)
+    db.session.commit()
+    for error in result.errors:
+        click.echo(f"skipped: {error}", err=True)
+    click.echo(f"{result.added} added, {result.updated} updated, {len(result.errors)} skipped")
+
+
+@click.group("demo", help="Demonstration data for development.")
+def demo_cli():
+    pass
+
+
+@demo_cli.command("load")
+def demo_load():
+    """Load the demo gazetteer and accounts. Safe to run again; refused in production."""
+    from app.services import demo
+
+    if current_app.config["ENV_NAME"] == "production":
+        raise click.ClickException("Demo data is never loaded in production")
+    accounts = demo.load()
+    db.session.commit()
+    click.echo("Demo accounts (these passwords work only in the demo data):")
+    for account in accounts:
+        click.echo(f"  {account.label:<22} {account.email:<34} {account.password}")
+
+
+@click.group("messages", help="The outbox of emails and text messages.")
+def messages_cli():
+    pass
+
+
+@messages_cli.command("send")
+@click.option("--loop", is_flag=True, help="Keep running, checking for due messages.")
+@click.option("--interval", default=5.0, show_default=True, help="Seconds between checks with --loop.")
+def messages_send(loop: bool, interval: float):
+    """Send due messages, retrying failed ones with backoff."""
+    from app.services import messages
+
+    backend = messages.backend_from_config(current_app.config)
+    max_attempts = current_app.config["MESSAGE_MAX_ATTEMPTS"]
+    while True:
+        counts = messages.deliver_due(backend, max_attempts=max_attempts)
+        if not loop or any(counts.values()):
+            click.echo(f"{counts['sent']} sent, {counts['retrying']} to retry, {counts['failed']} failed")
+        if not loop:
+            return
+        time.sleep(interval)
+
+
+@click.group("sessions", help="Sign-in sessions.")
+def sessions_cli():
+    pass
+
+
+@sessions_cli.command("purge")
+def sessions_purge():
+    """Delete expired sign-ins."""
+    from app.services import auth_sessions
+
+    removed = auth_sessions.purge_expired(idle_minutes=current_app.config["SESSION_IDLE_MINUTES"])
+    db.session.commit()
+    click.echo(f"{removed} expired sign-ins removed")

@@ -1,0 +1,1 @@
+"""Council services and domain logic. Nothing here reads flask.request, session or g."""

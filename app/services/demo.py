@@ -1,0 +1,82 @@
+"""Demonstration accounts and gazetteer for development. Never loaded in production."""
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import sqlalchemy as sa
+
+from app.extensions import db
+from app.models import Organisation, OrganisationMembership, OrganisationRole, Role, User, utcnow
+from app.services import gazetteer, passwords
+
+DEMO_GAZETTEER = Path(__file__).resolve().parents[1] / "demo" / "gazetteer.csv"
+DEMO_ORGANISATION = "Demoton Removals Ltd"
+
+
+@dataclass(frozen=True)
+class DemoAccount:
+    label: str
+    email: str
+    password: str
+    full_name: str
+    role: Role
+    organisation_role: OrganisationRole | None = None
+    uprn: int | None = None
+
+
+DEMO_ACCOUNTS = (
+    DemoAccount(
+        "Resident",
+        "resident@demo.doorstep.example",
+        "demo-resident-pass",
+        "Rhian Evans",
+        Role.RESIDENT,
+        uprn=100000000001,
+    ),
+    DemoAccount(
+        "Business admin",
+        "business@demo.doorstep.example",
+        "demo-business-pass",
+        "Sam Patel",
+        Role.RESIDENT,
+        organisation_role=OrganisationRole.ADMIN,
+        uprn=100000000021,
+    ),
+    DemoAccount("Volunteer", "volunteer@demo.doorstep.example", "demo-volunteer-pass", "Alex Morgan", Role.VOLUNTEER),
+    DemoAccount("Staff", "staff@demo.doorstep.example", "demo-staff-pass", "Jordan Hughes", Role.STAFF),
+    DemoAccount("Admin", "admin@demo.doorstep.example", "demo-admin-pass", "Casey Williams", Role.ADMIN),
+)
+
+
+def load() -> tuple[DemoAccount, ...]:
+    gazetteer.import_csv(DEMO_GAZETTEER)
+    organisation = db.session.scalar(sa.select(Organisation).where(Organisation.name == DEMO_ORGANISATION))
+    for account in DEMO_ACCOUNTS:
+        user = db.session.scalar(sa.select(User).where(User.email == account.email))
+        if user is None:
+            user = User(
+                email=account.email,
+                full_name=account.full_name,
+                password_hash=passwords.hash_password(account.password),
+                role=account.role,
+                email_verified_at=utcnow(),
+                language="en",
+            )
+            db.session.add(user)
+            if account.uprn:
+                from app.services.accounts import set_address_from_gazetteer
+
+                set_address_from_gazetteer(user, gazetteer.get(account.uprn))
+            db.session.flush()
+        if account.organisation_role is not None:
+            if organisation is None:
+                organisation = Organisation(name=DEMO_ORGANISATION)
+                db.session.add(organisation)
+                db.session.flush()
+            has_membership = any(m.organisation_id == organisation.id for m in user.memberships)
+            if not has_membership:
+                db.session.add(
+                    OrganisationMembership(organisation=organisation, user=user, role=account.organisation_role)
+                )
+    db.session.flush()
+    return DEMO_ACCOUNTS

@@ -1,0 +1,116 @@
+"""The council's address gazetteer: properties by UPRN, looked up by postcode."""
+
+from __future__ import annotations
+
+import csv
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import sqlalchemy as sa
+
+from app.extensions import db
+from app.models import GazetteerAddress
+
+# The shape of a UK postcode, including the GIR 0AA special case; spaces are removed first.
+POSTCODE_PATTERN = re.compile(r"^(GIR0AA|[A-Z]{1,2}[0-9][0-9A-Z]?[0-9][A-Z]{2})$")
+REQUIRED_COLUMNS = ("uprn", "line_1", "town", "postcode", "ward")
+BATCH_SIZE = 1000
+
+
+def postcode_key(value: str) -> str:
+    return re.sub(r"\s+", "", value or "").upper()
+
+
+def is_valid_postcode(value: str) -> bool:
+    return bool(POSTCODE_PATTERN.match(postcode_key(value)))
+
+
+def format_postcode(value: str) -> str:
+    key = postcode_key(value)
+    return f"{key[:-3]} {key[-3:]}" if len(key) > 3 else key
+
+
+def find_by_postcode(postcode: str) -> list[GazetteerAddress]:
+    key = postcode_key(postcode)
+    if not POSTCODE_PATTERN.match(key):
+        return []
+    return list(
+        db.session.scalars(
+            sa.select(GazetteerAddress)
+            .where(GazetteerAddress.postcode_key == key)
+            .order_by(GazetteerAddress.line_1, GazetteerAddress.uprn)
+        )
+    )
+
+
+def get(uprn: int) -> GazetteerAddress | None:
+    return db.session.get(GazetteerAddress, uprn)
+
+
+@dataclass
+class ImportResult:
+    added: int = 0
+    updated: int = 0
+    errors: list[str] = field(default_factory=list)
+
+
+def import_csv(path: Path) -> ImportResult:
+    """Add or update addresses from a CSV extract; rows with problems are reported and skipped."""
+    result = ImportResult()
+    with path.open(newline="", encoding="utf-8-sig") as handle:
+        reader = csv.DictReader(handle)
+        missing = [name for name in REQUIRED_COLUMNS if name not in (reader.fieldnames or [])]
+        if missing:
+            result.errors.append(f"{path.name}: missing columns: {', '.join(missing)}")
+            return result
+        batch: dict[int, dict] = {}
+        for line_number, row in enumerate(reader, start=2):
+            parsed, problem = _parse_row(row)
+            if problem:
+                result.errors.append(f"{path.name} line {line_number}: {problem}")
+                continue
+            batch[parsed["uprn"]] = parsed
+            if len(batch) >= BATCH_SIZE:
+                _store(batch, result)
+                batch = {}
+        _store(batch, result)
+    return result
+
+
+def _parse_row(row: dict) -> tuple[dict, str | None]:
+    values = {key: (row.get(key) or "").strip() for key in ("uprn", "line_1", "line_2", "town", "postcode", "ward")}
+    if not values["uprn"].isdigit() or len(values["uprn"]) > 12:
+        return {}, f"UPRN {values['uprn']!r} is not a number of up to 12 digits"
+    for name in ("line_1", "town", "ward"):
+        if not values[name]:
+            return {}, f"{name} is empty"
+    if not is_valid_postcode(values["postcode"]):
+        return {}, f"postcode {values['postcode']!r} is not a UK postcode"
+    return {
+        "uprn": int(values["uprn"]),
+        "line_1": values["line_1"][:200],
+        "line_2": values["line_2"][:200] or None,
+        "town": values["town"][:100],
+        "postcode": format_postcode(values["postcode"]),
+        "postcode_key": postcode_key(values["postcode"]),
+        "ward": values["ward"][:100],
+    }, None
+
+
+def _store(batch: dict[int, dict], result: ImportResult) -> None:
+    if not batch:
+        return
+    existing = {
+        address.uprn: address
+        for address in db.session.scalars(sa.select(GazetteerAddress).where(GazetteerAddress.uprn.in_(batch)))
+    }
+    for uprn, values in batch.items():
+        if uprn in existing:
+            for key, value in values.items():
+                setattr(existing[uprn], key, value)
+            result.updated += 1
+        else:
+            db.session.add(GazetteerAddress(**values))
+            result.added += 1
+    db.session.flush()

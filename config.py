@@ -1,0 +1,165 @@
+"""Settings read from the environment once, in create_app.
+
+Development gets working defaults so `make run` needs no setup. Production refuses to start
+without the settings that must never have a default (secret key, database URL).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent
+
+
+class ConfigError(RuntimeError):
+    """The environment does not describe a safe configuration."""
+
+
+def _bool(value: str | None, default: bool) -> bool:
+    if value is None or value == "":
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _int(environ, name: str, default: int) -> int:
+    raw = environ.get(name)
+    if raw in (None, ""):
+        return default
+    try:
+        return int(raw)
+    except ValueError as error:
+        raise ConfigError(f"{name} must be a whole number, not {raw!r}") from error
+
+
+def relative_luminance(hex_colour: str) -> float:
+    channels = [int(hex_colour[i : i + 2], 16) / 255 for i in (1, 3, 5)]
+    linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+
+def contrast_with_white(hex_colour: str) -> float:
+    return 1.05 / (relative_luminance(hex_colour) + 0.05)
+
+
+def load_config(environ: dict | None = None, overrides: dict | None = None) -> dict:
+    """Build the settings dictionary for one app instance."""
+    environ = dict(os.environ if environ is None else environ)
+    overrides = overrides or {}
+    env = overrides.get("ENV_NAME") or environ.get("DOORSTEP_ENV", "development")
+    if env not in {"development", "test", "production"}:
+        raise ConfigError(f"DOORSTEP_ENV must be development, test or production, not {env!r}")
+    production = env == "production"
+    instance = Path(environ.get("DOORSTEP_INSTANCE_PATH", BASE_DIR / "instance"))
+
+    secret_key = environ.get("SECRET_KEY")
+    database_url = environ.get("DATABASE_URL")
+    if production:
+        missing = [name for name, value in (("SECRET_KEY", secret_key), ("DATABASE_URL", database_url)) if not value]
+        if missing:
+            raise ConfigError("Doorstep will not start in production without " + " and ".join(missing))
+        if len(secret_key) < 32:
+            raise ConfigError("SECRET_KEY must be at least 32 characters in production")
+    if not secret_key:
+        # Development and tests only: a per-checkout key kept in instance/, never a shared fallback.
+        secret_key = _instance_secret(instance)
+    if not database_url:
+        database_url = f"sqlite:///{instance / 'doorstep.sqlite'}"
+
+    brand_colour = environ.get("COUNCIL_BRAND_COLOUR", "#1d5e4f")
+    if not re.fullmatch(r"#[0-9a-fA-F]{6}", brand_colour):
+        raise ConfigError("COUNCIL_BRAND_COLOUR must be a colour like #1d5e4f")
+    if contrast_with_white(brand_colour) < 4.5:
+        raise ConfigError(
+            f"COUNCIL_BRAND_COLOUR {brand_colour} has a contrast of "
+            f"{contrast_with_white(brand_colour):.2f}:1 with white text; it needs at least 4.5:1"
+        )
+
+    config = {
+        "ENV_NAME": env,
+        "DEBUG": False,
+        "TESTING": env == "test",
+        "SECRET_KEY": secret_key,
+        "INSTANCE_PATH": str(instance),
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        "SERVER_NAME": environ.get("SERVER_NAME") or None,
+        "PREFERRED_URL_SCHEME": "https" if production else "http",
+        "PUBLIC_BASE_URL": environ.get("PUBLIC_BASE_URL", "" if production else "http://127.0.0.1:5000"),
+        # Council branding and contact details
+        "COUNCIL_NAME": environ.get("COUNCIL_NAME", "Demo Borough Council"),
+        "COUNCIL_NAME_CY": environ.get("COUNCIL_NAME_CY", "Cyngor Bwrdeistref Demo"),
+        "COUNCIL_LOGO_TEXT": environ.get("COUNCIL_LOGO_TEXT", "Demo Borough Council"),
+        "COUNCIL_LOGO_TEXT_CY": environ.get("COUNCIL_LOGO_TEXT_CY", "Cyngor Bwrdeistref Demo"),
+        "COUNCIL_BRAND_COLOUR": brand_colour.lower(),
+        "COUNCIL_PHONE": environ.get("COUNCIL_PHONE", "01632 960000"),
+        "COUNCIL_EMAIL": environ.get("COUNCIL_EMAIL", "contact@demo-borough.example"),
+        "COUNCIL_ADDRESS": environ.get("COUNCIL_ADDRESS", "Civic Centre, 1 High Street, Demoton, DM1 1AA"),
+        "COUNCIL_OPENING_HOURS": environ.get("COUNCIL_OPENING_HOURS", "Monday to Friday, 9am to 5pm"),
+        "SERVICE_NAME": environ.get("SERVICE_NAME", "Council services"),
+        "SERVICE_NAME_CY": environ.get("SERVICE_NAME_CY", "Gwasanaethau'r cyngor"),
+        # Languages and time
+        "BABEL_DEFAULT_LOCALE": "en",
+        "BABEL_DEFAULT_TIMEZONE": "Europe/London",
+        "BABEL_TRANSLATION_DIRECTORIES": str(BASE_DIR / "translations"),
+        "LANGUAGES": ("en", "cy"),
+        # Sessions and cookies
+        "SESSION_COOKIE_NAME": "doorstep_session",
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": _bool(environ.get("SESSION_COOKIE_SECURE"), production),
+        "SESSION_IDLE_MINUTES": _int(environ, "SESSION_IDLE_MINUTES", 60),
+        "SESSION_MAX_HOURS": _int(environ, "SESSION_MAX_HOURS", 12),
+        "REMEMBER_COOKIE_DURATION": 0,
+        "WTF_CSRF_ENABLED": True,
+        "WTF_CSRF_TIME_LIMIT": None,  # the token lives as long as the session, which expires itself
+        "WTF_CSRF_SSL_STRICT": production,
+        "MAX_CONTENT_LENGTH": _int(environ, "MAX_CONTENT_LENGTH", 10 * 1024 * 1024),
+        "MAX_FORM_MEMORY_SIZE": 500_000,
+        # Tokens sent by email
+        "EMAIL_VERIFY_MAX_AGE_HOURS": _int(environ, "EMAIL_VERIFY_MAX_AGE_HOURS", 72),
+        "PASSWORD_RESET_MAX_AGE_MINUTES": _int(environ, "PASSWORD_RESET_MAX_AGE_MINUTES", 60),
+        # Rate limits (flask-limiter); memory:// is per process, use redis:// with several processes
+        "RATELIMIT_STORAGE_URI": environ.get("RATELIMIT_STORAGE_URI", "memory://"),
+        "RATELIMIT_ENABLED": _bool(environ.get("RATELIMIT_ENABLED"), True),
+        "RATELIMIT_HEADERS_ENABLED": False,
+        "AUTH_RATE_LIMIT": environ.get("AUTH_RATE_LIMIT", "10 per minute;50 per hour"),
+        # Messages
+        "MESSAGE_DELIVERY": environ.get("MESSAGE_DELIVERY", "smtp" if production else "file"),
+        "MESSAGE_OUTBOX_DIR": environ.get("MESSAGE_OUTBOX_DIR", str(instance / "outbox")),
+        "MESSAGE_MAX_ATTEMPTS": _int(environ, "MESSAGE_MAX_ATTEMPTS", 8),
+        "MESSAGE_FROM": environ.get("MESSAGE_FROM", "no-reply@demo-borough.example"),
+        "SMTP_HOST": environ.get("SMTP_HOST", "localhost"),
+        "SMTP_PORT": _int(environ, "SMTP_PORT", 587),
+        "SMTP_USERNAME": environ.get("SMTP_USERNAME", ""),
+        "SMTP_PASSWORD": environ.get("SMTP_PASSWORD", ""),
+        "SMTP_STARTTLS": _bool(environ.get("SMTP_STARTTLS"), True),
+        "NOTIFY_API_KEY": environ.get("NOTIFY_API_KEY", ""),
+        "NOTIFY_EMAIL_TEMPLATE_ID": environ.get("NOTIFY_EMAIL_TEMPLATE_ID", ""),
+        "NOTIFY_SMS_TEMPLATE_ID": environ.get("NOTIFY_SMS_TEMPLATE_ID", ""),
+        "DEV_OUTBOX_PAGE": not production and _bool(environ.get("DEV_OUTBOX_PAGE"), True),
+        # Static files
+        "STATIC_MAX_AGE_SECONDS": 365 * 24 * 3600,
+        "COMPRESS_MIMETYPES": ["text/html", "application/json", "text/csv"],
+        "COMPRESS_ALGORITHM": ["br", "gzip"],
+        "COMPRESS_MIN_SIZE": 500,
+        "LOG_LEVEL": environ.get("LOG_LEVEL", "INFO"),
+    }
+    config.update(overrides)
+    if production and config["DEV_OUTBOX_PAGE"]:
+        raise ConfigError("The development outbox page cannot be turned on in production")
+    if production and config["MESSAGE_DELIVERY"] not in {"smtp", "notify"}:
+        raise ConfigError("MESSAGE_DELIVERY must be smtp or notify in production")
+    return config
+
+
+def _instance_secret(instance: Path) -> str:
+    import secrets
+
+    instance.mkdir(parents=True, exist_ok=True)
+    key_file = instance / "secret_key"
+    if not key_file.exists():
+        key_file.write_text(secrets.token_hex(32))
+        key_file.chmod(0o600)
+    return key_file.read_text().strip()
