@@ -34,9 +34,12 @@ def create_app(overrides: dict | None = None, environ: dict | None = None) -> Fl
     app.jinja_env.lstrip_blocks = True
 
     from app import assets, errors, i18n, request_logging, security, template_helpers, unit_of_work
+    from app.database import configure_engine
     from app.extensions import babel, compress, csrf, db, limiter, login_manager, migrate
 
     db.init_app(app)
+    with app.app_context():
+        configure_engine(db.engine)
     migrate.init_app(app, db, directory=str(APP_DIR.parent / "migrations"), render_as_batch=True)
     csrf.init_app(app)
     compress.init_app(app)

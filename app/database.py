@@ -1,0 +1,22 @@
+"""Engine settings that make SQLite behave like the PostgreSQL we run in production."""
+
+import sqlalchemy as sa
+
+
+def configure_engine(engine: sa.engine.Engine) -> None:
+    if engine.dialect.name != "sqlite":
+        return
+
+    @sa.event.listens_for(engine, "connect")
+    def on_connect(dbapi_connection, connection_record):
+        # Let SQLAlchemy, not the sqlite3 module, decide when transactions begin, so SAVEPOINT
+        # and rollback work as documented; and enforce foreign keys as PostgreSQL does.
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA busy_timeout=5000")
+        cursor.close()
+
+    @sa.event.listens_for(engine, "begin")
+    def on_begin(connection):
+        connection.exec_driver_sql("BEGIN")

@@ -1,0 +1,55 @@
+import pytest
+import sqlalchemy as sa
+from flask import globals as flask_globals
+from flask import has_app_context
+from sqlalchemy.orm import scoped_session, sessionmaker
+
+from app import create_app
+from app.extensions import db
+from tests.database import reset_schema
+from tests.pages import PageClient
+from tests.settings import app_overrides, database_url_for, isolated_environ
+
+
+@pytest.fixture(scope="session")
+def app(tmp_path_factory):
+    tmp_dir = tmp_path_factory.mktemp("app")
+    application = create_app(app_overrides(tmp_dir, database_url_for(tmp_dir)), environ=isolated_environ(tmp_dir))
+    reset_schema(application)
+    return application
+
+
+@pytest.fixture
+def database(app):
+    """Each test runs inside a transaction that is rolled back; commits become savepoints."""
+    with app.app_context():
+        connection = db.engine.connect()
+        outer = connection.begin()
+    original = db.session
+    db.session = scoped_session(
+        sessionmaker(bind=connection, join_transaction_mode="create_savepoint"),
+        # Each request gets its own session, as in production; the test's own code shares scope 0.
+        scopefunc=lambda: id(flask_globals.app_ctx._get_current_object()) if has_app_context() else 0,
+    )
+    try:
+        yield db
+    finally:
+        db.session.remove()
+        db.session = original
+        outer.rollback()
+        connection.close()
+
+
+@pytest.fixture
+def app_context(app, database):
+    with app.test_request_context():
+        yield app
+
+
+@pytest.fixture
+def client(app, database):
+    return PageClient(app.test_client())
+
+
+def count(model, *criteria) -> int:
+    return db.session.scalar(sa.select(sa.func.count()).select_from(model).where(*criteria))
