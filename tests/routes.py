@@ -1,0 +1,54 @@
+"""Every route the app has, found from the URL map, with example values for its arguments.
+
+A new route with an argument this module cannot fill fails the tests that use it, so nobody
+can add a page that the security and accessibility checks silently skip.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from werkzeug.routing import Rule
+
+# Routes that are not HTML pages a person reads.
+NOT_PAGES = {"pages.healthz", "account.download_data", "pages.switch_language"}
+
+EXAMPLE_ARGUMENTS = {
+    "slug": lambda: "bulky-waste",
+    "token": lambda: "example-token",
+    "reason": lambda: "verify",
+    "code": lambda: "cy",
+    "user_id": lambda: 1,
+    "message_id": lambda: 1,
+}
+
+
+@dataclass(frozen=True)
+class Route:
+    endpoint: str
+    rule: str
+    methods: frozenset[str]
+    arguments: tuple[str, ...]
+
+    def url(self, app, **values) -> str:
+        filled = {name: values.get(name, EXAMPLE_ARGUMENTS[name]()) for name in self.arguments}
+        with app.test_request_context():
+            from flask import url_for
+
+            return url_for(self.endpoint, **filled)
+
+
+def all_routes(app) -> list[Route]:
+    routes = []
+    for rule in app.url_map.iter_rules():
+        rule: Rule
+        if rule.endpoint == "static":
+            continue
+        missing = [name for name in rule.arguments if name not in EXAMPLE_ARGUMENTS]
+        assert not missing, f"tests/routes.py needs an example value for {missing} in {rule.rule}"
+        routes.append(Route(rule.endpoint, rule.rule, frozenset(rule.methods), tuple(sorted(rule.arguments))))
+    return sorted(routes, key=lambda route: route.rule)
+
+
+def view_roles(app, endpoint: str):
+    return getattr(app.view_functions[endpoint], "required_roles", None)

@@ -1,0 +1,55 @@
+import pytest
+
+from config import ConfigError, contrast_with_white, load_config
+
+
+def test_production_refuses_to_start_without_a_secret_key_or_database():
+    with pytest.raises(ConfigError, match="SECRET_KEY and DATABASE_URL"):
+        load_config({"DOORSTEP_ENV": "production"})
+    with pytest.raises(ConfigError, match="DATABASE_URL"):
+        load_config({"DOORSTEP_ENV": "production", "SECRET_KEY": "x" * 40})
+
+
+def test_production_refuses_a_short_secret_key():
+    with pytest.raises(ConfigError, match="at least 32"):
+        load_config({"DOORSTEP_ENV": "production", "SECRET_KEY": "short", "DATABASE_URL": "postgresql://x/y"})
+
+
+def test_production_never_has_the_development_outbox_page(tmp_path):
+    config = load_config(
+        {
+            "DOORSTEP_ENV": "production",
+            "SECRET_KEY": "x" * 40,
+            "DATABASE_URL": "postgresql://x/y",
+            "DEV_OUTBOX_PAGE": "true",
+            "DOORSTEP_INSTANCE_PATH": str(tmp_path),
+        }
+    )
+    assert config["DEV_OUTBOX_PAGE"] is False
+    assert config["SESSION_COOKIE_SECURE"] is True
+    with pytest.raises(ConfigError, match="outbox"):
+        load_config(
+            {"DOORSTEP_ENV": "production", "SECRET_KEY": "x" * 40, "DATABASE_URL": "postgresql://x/y"},
+            {"DEV_OUTBOX_PAGE": True},
+        )
+
+
+def test_development_defaults_work_without_any_settings(tmp_path):
+    config = load_config({"DOORSTEP_INSTANCE_PATH": str(tmp_path)})
+    assert config["SQLALCHEMY_DATABASE_URI"] == f"sqlite:///{tmp_path / 'doorstep.sqlite'}"
+    assert len(config["SECRET_KEY"]) == 64
+    assert load_config({"DOORSTEP_INSTANCE_PATH": str(tmp_path)})["SECRET_KEY"] == config["SECRET_KEY"]
+
+
+def test_brand_colour_must_be_readable_with_white_text(tmp_path):
+    with pytest.raises(ConfigError, match="contrast"):
+        load_config({"COUNCIL_BRAND_COLOUR": "#ffdd00", "DOORSTEP_INSTANCE_PATH": str(tmp_path)})
+    with pytest.raises(ConfigError, match="like #1d5e4f"):
+        load_config({"COUNCIL_BRAND_COLOUR": "red", "DOORSTEP_INSTANCE_PATH": str(tmp_path)})
+    assert round(contrast_with_white("#000000"), 1) == 21.0
+    assert round(contrast_with_white("#1d70b8"), 2) == 5.17
+
+
+def test_numbers_in_the_environment_are_checked(tmp_path):
+    with pytest.raises(ConfigError, match="SESSION_IDLE_MINUTES must be a whole number"):
+        load_config({"SESSION_IDLE_MINUTES": "soon", "DOORSTEP_INSTANCE_PATH": str(tmp_path)})
