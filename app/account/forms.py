@@ -159,7 +159,7 @@ class FormatForm(BaseForm):
         validators=[Required(message=_l("Select a format"))],
     )
     point_size = text_field(
-        _l("Print size in points"),
+        _l("If you need large print, what size in points?"),
         required_message=None,
         max_length=3,
         too_long_message=_l("Print size must be between 14 and 72 points"),
@@ -167,7 +167,7 @@ class FormatForm(BaseForm):
         spellcheck=False,
     )
     format_language = text_field(
-        _l("Which language?"),
+        _l("If you need another language, which language?"),
         required_message=None,
         max_length=100,
         too_long_message=_l("Language must be 100 characters or fewer"),

@@ -16,7 +16,7 @@ def auth_limit():
 
 
 def submitted_email() -> str:
-    return accounts.normalise_email(request.form.get("email", ""))[:254]
+    return accounts.normalise_email(request.form.get("email", ""))[:254] or "(none)"
 
 
 def sign_in_user(user) -> None:
