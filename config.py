@@ -55,12 +55,19 @@ def load_config(environ: dict | None = None, overrides: dict | None = None) -> d
 
     secret_key = environ.get("SECRET_KEY")
     database_url = environ.get("DATABASE_URL")
+    public_base_url = environ.get("PUBLIC_BASE_URL", "")
     if production:
-        missing = [name for name, value in (("SECRET_KEY", secret_key), ("DATABASE_URL", database_url)) if not value]
+        required = (("SECRET_KEY", secret_key), ("DATABASE_URL", database_url), ("PUBLIC_BASE_URL", public_base_url))
+        missing = [name for name, value in required if not value]
         if missing:
-            raise ConfigError("Doorstep will not start in production without " + " and ".join(missing))
+            raise ConfigError("Doorstep will not start in production without " + ", ".join(missing))
         if len(secret_key) < 32:
             raise ConfigError("SECRET_KEY must be at least 32 characters in production")
+        # Links in emails are built from this, never from the request's Host header.
+        if not public_base_url.startswith("https://"):
+            raise ConfigError("PUBLIC_BASE_URL must be the site's https:// address in production")
+    elif not public_base_url:
+        public_base_url = "http://127.0.0.1:5000"
     if not secret_key:
         # Development and tests only: a per-checkout key kept in instance/, never a shared fallback.
         secret_key = _instance_secret(instance)
@@ -85,8 +92,9 @@ def load_config(environ: dict | None = None, overrides: dict | None = None) -> d
         "SQLALCHEMY_DATABASE_URI": database_url,
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
         "SERVER_NAME": environ.get("SERVER_NAME") or None,
+        "TRUSTED_PROXIES": _int(environ, "TRUSTED_PROXIES", 0),
         "PREFERRED_URL_SCHEME": "https" if production else "http",
-        "PUBLIC_BASE_URL": environ.get("PUBLIC_BASE_URL", "" if production else "http://127.0.0.1:5000"),
+        "PUBLIC_BASE_URL": public_base_url,
         # Council branding and contact details
         "COUNCIL_NAME": environ.get("COUNCIL_NAME", "Demo Borough Council"),
         "COUNCIL_NAME_CY": environ.get("COUNCIL_NAME_CY", "Cyngor Bwrdeistref Demo"),

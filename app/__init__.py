@@ -77,4 +77,11 @@ def create_app(overrides: dict | None = None, environ: dict | None = None) -> Fl
         max_age=app.config["STATIC_MAX_AGE_SECONDS"],
         immutable_file_test=assets.is_fingerprinted,
     )
+    if app.config["TRUSTED_PROXIES"]:
+        # Behind the council's load balancer: take the person's address and the scheme from the
+        # X-Forwarded-* headers the trusted proxies add, so rate limits apply per person.
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        hops = app.config["TRUSTED_PROXIES"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=0, x_port=0, x_prefix=0)
     return app

@@ -53,3 +53,24 @@ def client(app, database):
 
 def count(model, *criteria) -> int:
     return db.session.scalar(sa.select(sa.func.count()).select_from(model).where(*criteria))
+
+
+@pytest.fixture
+def make_app(app, tmp_path):
+    """Another app on the same test database, with different settings; its connections are closed after."""
+    from tests.settings import app_overrides, isolated_environ
+
+    made = []
+
+    def factory(**overrides):
+        extra = create_app(
+            app_overrides(tmp_path, app.config["SQLALCHEMY_DATABASE_URI"], **overrides),
+            environ=isolated_environ(tmp_path),
+        )
+        made.append(extra)
+        return extra
+
+    yield factory
+    for extra in made:
+        with extra.app_context():
+            db.engine.dispose()

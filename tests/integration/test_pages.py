@@ -55,17 +55,13 @@ def test_error_pages_use_the_site_style(client):
     client.post("/", expect=405)
 
 
-def test_server_errors_get_the_500_page_and_roll_back(app, tmp_path):
+def test_server_errors_get_the_500_page_and_roll_back(make_app):
     import sqlalchemy as sa
 
-    from app import create_app
     from app.extensions import db
     from app.models import User
-    from tests.settings import app_overrides, isolated_environ
 
-    broken = create_app(
-        app_overrides(tmp_path, app.config["SQLALCHEMY_DATABASE_URI"]), environ=isolated_environ(tmp_path)
-    )
+    broken = make_app()
 
     @broken.get("/boom")
     def boom():

@@ -1,17 +1,12 @@
 import pytest
 
-from app import create_app
 from tests.pages import PageClient
-from tests.settings import app_overrides, isolated_environ
 
 pytestmark = pytest.mark.db
 
 
-def test_sign_in_is_rate_limited_without_saying_whether_the_account_exists(app, tmp_path):
-    limited = create_app(
-        app_overrides(tmp_path, app.config["SQLALCHEMY_DATABASE_URI"], AUTH_RATE_LIMIT="3 per minute"),
-        environ=isolated_environ(tmp_path),
-    )
+def test_sign_in_is_rate_limited_without_saying_whether_the_account_exists(make_app):
+    limited = make_app(AUTH_RATE_LIMIT="3 per minute")
     client = PageClient(limited.test_client())
     statuses = []
     for _ in range(5):
@@ -21,3 +16,30 @@ def test_sign_in_is_rate_limited_without_saying_whether_the_account_exists(app, 
     assert statuses[:3] == [200, 200, 200]
     assert statuses[3:] == [429, 429]
     assert page.h1 == "Too many attempts"
+
+
+def _sign_in_statuses(client: PageClient, forwarded_for: list[str]) -> list[int]:
+    statuses = []
+    for address in forwarded_for:
+        headers = {"X-Forwarded-For": address}
+        token = client.get("/sign-in", headers=headers).csrf_token()
+        page = client.post(
+            "/sign-in",
+            {"csrf_token": token, "email": f"{address}@example.com", "password": "wrong password"},
+            headers=headers,
+        )
+        statuses.append(page.status)
+    return statuses
+
+
+def test_a_forged_forwarded_for_header_does_not_escape_the_limit(make_app):
+    limited = make_app(AUTH_RATE_LIMIT="2 per minute")
+    statuses = _sign_in_statuses(PageClient(limited.test_client()), ["192.0.2.1", "192.0.2.2", "192.0.2.3"])
+    assert statuses == [200, 200, 429]
+
+
+def test_behind_a_trusted_proxy_each_person_has_their_own_limit(make_app):
+    limited = make_app(AUTH_RATE_LIMIT="2 per minute", TRUSTED_PROXIES=1)
+    client = PageClient(limited.test_client())
+    assert _sign_in_statuses(client, ["192.0.2.1", "192.0.2.2", "192.0.2.3"]) == [200, 200, 200]
+    assert _sign_in_statuses(client, ["192.0.2.1", "192.0.2.1"]) == [200, 429]

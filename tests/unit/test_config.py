@@ -3,35 +3,34 @@ import pytest
 from config import ConfigError, contrast_with_white, load_config
 
 
-def test_production_refuses_to_start_without_a_secret_key_or_database():
-    with pytest.raises(ConfigError, match="SECRET_KEY and DATABASE_URL"):
+PRODUCTION = {
+    "DOORSTEP_ENV": "production",
+    "SECRET_KEY": "x" * 40,
+    "DATABASE_URL": "postgresql://x/y",
+    "PUBLIC_BASE_URL": "https://services.demo-borough.example",
+}
+
+
+def test_production_refuses_to_start_without_a_secret_key_database_or_public_address():
+    with pytest.raises(ConfigError, match="without SECRET_KEY, DATABASE_URL, PUBLIC_BASE_URL"):
         load_config({"DOORSTEP_ENV": "production"})
-    with pytest.raises(ConfigError, match="DATABASE_URL"):
-        load_config({"DOORSTEP_ENV": "production", "SECRET_KEY": "x" * 40})
+    with pytest.raises(ConfigError, match="without DATABASE_URL$"):
+        load_config({**PRODUCTION, "DATABASE_URL": ""})
+    with pytest.raises(ConfigError, match="https://"):
+        load_config({**PRODUCTION, "PUBLIC_BASE_URL": "http://services.demo-borough.example"})
 
 
 def test_production_refuses_a_short_secret_key():
     with pytest.raises(ConfigError, match="at least 32"):
-        load_config({"DOORSTEP_ENV": "production", "SECRET_KEY": "short", "DATABASE_URL": "postgresql://x/y"})
+        load_config({**PRODUCTION, "SECRET_KEY": "short"})
 
 
 def test_production_never_has_the_development_outbox_page(tmp_path):
-    config = load_config(
-        {
-            "DOORSTEP_ENV": "production",
-            "SECRET_KEY": "x" * 40,
-            "DATABASE_URL": "postgresql://x/y",
-            "DEV_OUTBOX_PAGE": "true",
-            "DOORSTEP_INSTANCE_PATH": str(tmp_path),
-        }
-    )
+    config = load_config({**PRODUCTION, "DEV_OUTBOX_PAGE": "true", "DOORSTEP_INSTANCE_PATH": str(tmp_path)})
     assert config["DEV_OUTBOX_PAGE"] is False
     assert config["SESSION_COOKIE_SECURE"] is True
     with pytest.raises(ConfigError, match="outbox"):
-        load_config(
-            {"DOORSTEP_ENV": "production", "SECRET_KEY": "x" * 40, "DATABASE_URL": "postgresql://x/y"},
-            {"DEV_OUTBOX_PAGE": True},
-        )
+        load_config(PRODUCTION, {"DEV_OUTBOX_PAGE": True})
 
 
 def test_development_defaults_work_without_any_settings(tmp_path):

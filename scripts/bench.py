@@ -1,0 +1,88 @@
+"""Benchmarks kept in the repository: page weight per page, and server time and queries per page.
+
+Run with `make bench`. Uses a throwaway SQLite database (or BENCH_DATABASE_URL) with the demo data
+and BENCH_USERS extra accounts, so the staff search is measured against a realistic table.
+"""
+
+import os
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import sqlalchemy as sa
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from app import create_app  # noqa: E402
+from app.extensions import db  # noqa: E402
+from app.models import User, utcnow  # noqa: E402
+from app.services import demo  # noqa: E402
+from tests.database import reset_schema  # noqa: E402
+from tests.page_weight import BUDGET_BYTES, measure  # noqa: E402
+from tests.routes import NOT_PAGES, all_routes  # noqa: E402
+from tests.settings import app_overrides, isolated_environ  # noqa: E402
+
+REPEATS = int(os.environ.get("BENCH_REPEATS", "30"))
+EXTRA_USERS = int(os.environ.get("BENCH_USERS", "50000"))
+
+
+def seed(app) -> None:
+    with app.app_context():
+        demo.load()
+        hashed = db.session.scalar(sa.select(User.password_hash).limit(1))
+        now = utcnow()
+        rows = [
+            {"email": f"bench{i}@example.com", "full_name": f"Bench Person {i}", "password_hash": hashed,
+             "role": "resident", "language": "en", "contact_method": "email", "alternative_format": "none",
+             "address_postcode": f"DM{i % 9 + 1} {i % 10}AB", "created_at": now}
+            for i in range(EXTRA_USERS)
+        ]
+        for start in range(0, len(rows), 5000):
+            db.session.execute(sa.insert(User), rows[start : start + 5000])
+        db.session.commit()
+
+
+def main() -> int:
+    tmp = Path(tempfile.mkdtemp(prefix="doorstep-bench-"))
+    url = os.environ.get("BENCH_DATABASE_URL") or f"sqlite:///{tmp / 'bench.sqlite'}"
+    app = create_app(app_overrides(tmp, url, LOG_LEVEL="WARNING"), environ=isolated_environ(tmp))
+    reset_schema(app)
+    seed(app)
+    client = app.test_client()
+    token = client.get("/sign-in").get_data(as_text=True).split('name="csrf_token" type="hidden" value="')[1]
+    token = token.split('"')[0]
+    client.post("/sign-in", data={"csrf_token": token, "email": demo.DEMO_ACCOUNTS[4].email,
+                                  "password": demo.DEMO_ACCOUNTS[4].password})
+
+    queries = []
+    with app.app_context():
+        sa.event.listen(db.engine, "before_cursor_execute", lambda *args: queries.append(1))
+
+    print(f"Doorstep benchmarks: {EXTRA_USERS} extra accounts, {REPEATS} requests per page, database {url.split(':')[0]}")
+    print(f"{'page':<44} {'weight (B)':>10} {'median ms':>10} {'p95 ms':>8} {'queries':>8}")
+    heaviest = 0
+    for route in all_routes(app):
+        if "GET" not in route.methods or route.endpoint in NOT_PAGES:
+            continue
+        page = route.url(app)
+        if route.endpoint == "staff.dashboard":
+            page += "?q=bench+person+4999"
+        weight = measure(client, page).total
+        heaviest = max(heaviest, weight)
+        timings = []
+        for _ in range(REPEATS):
+            queries.clear()
+            started = time.perf_counter()
+            client.get(page).close()
+            timings.append((time.perf_counter() - started) * 1000)
+        p95 = statistics.quantiles(timings, n=20)[-1]
+        print(f"{page[:44]:<44} {weight:>10} {statistics.median(timings):>10.2f} {p95:>8.2f} {len(queries):>8}")
+    print(f"heaviest page: {heaviest} bytes (budget {BUDGET_BYTES})")
+    return 0 if heaviest <= BUDGET_BYTES else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
