@@ -66,8 +66,7 @@ browser-deps:
 	fi
 
 ## test: the whole suite, browser accessibility tests included
-test: build browser-deps
-	$(BIN)/ruff check .
+test: build browser-deps lint
 	$(BIN)/pytest
 
 ## bench: page weights and server timings

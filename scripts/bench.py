@@ -35,9 +35,17 @@ def seed(app) -> None:
         hashed = db.session.scalar(sa.select(User.password_hash).limit(1))
         now = utcnow()
         rows = [
-            {"email": f"bench{i}@example.com", "full_name": f"Bench Person {i}", "password_hash": hashed,
-             "role": "resident", "language": "en", "contact_method": "email", "alternative_format": "none",
-             "address_postcode": f"DM{i % 9 + 1} {i % 10}AB", "created_at": now}
+            {
+                "email": f"bench{i}@example.com",
+                "full_name": f"Bench Person {i}",
+                "password_hash": hashed,
+                "role": "resident",
+                "language": "en",
+                "contact_method": "email",
+                "alternative_format": "none",
+                "address_postcode": f"DM{i % 9 + 1} {i % 10}AB",
+                "created_at": now,
+            }
             for i in range(EXTRA_USERS)
         ]
         for start in range(0, len(rows), 5000):
@@ -54,14 +62,18 @@ def main() -> int:
     client = app.test_client()
     token = client.get("/sign-in").get_data(as_text=True).split('name="csrf_token" type="hidden" value="')[1]
     token = token.split('"')[0]
-    client.post("/sign-in", data={"csrf_token": token, "email": demo.DEMO_ACCOUNTS[4].email,
-                                  "password": demo.DEMO_ACCOUNTS[4].password})
+    client.post(
+        "/sign-in",
+        data={"csrf_token": token, "email": demo.DEMO_ACCOUNTS[4].email, "password": demo.DEMO_ACCOUNTS[4].password},
+    )
 
     queries = []
     with app.app_context():
         sa.event.listen(db.engine, "before_cursor_execute", lambda *args: queries.append(1))
 
-    print(f"Doorstep benchmarks: {EXTRA_USERS} extra accounts, {REPEATS} requests per page, database {url.split(':')[0]}")
+    print(
+        f"Doorstep benchmarks: {EXTRA_USERS} extra accounts, {REPEATS} requests per page, database {url.split(':')[0]}"
+    )
     print(f"{'page':<44} {'weight (B)':>10} {'median ms':>10} {'p95 ms':>8} {'queries':>8}")
     heaviest = 0
     for route in all_routes(app):

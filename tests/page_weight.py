@@ -31,8 +31,10 @@ def measure(client, url: str) -> PageWeight:
             break
         response.close()
         response = client.get(response.location, headers=ACCEPT)
-    soup = BeautifulSoup(response.get_data(as_text=True) if not response.headers.get("Content-Encoding")
-                         else _decoded(response), "html.parser")
+    soup = BeautifulSoup(
+        response.get_data(as_text=True) if not response.headers.get("Content-Encoding") else _decoded(response),
+        "html.parser",
+    )
     response.close()
     references = [tag.get("href") for tag in soup.find_all("link", rel="stylesheet")]
     references += [tag.get("src") for tag in soup.find_all(["script", "img"]) if tag.get("src")]

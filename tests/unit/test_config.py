@@ -2,7 +2,6 @@ import pytest
 
 from config import ConfigError, contrast_with_white, load_config
 
-
 PRODUCTION = {
     "DOORSTEP_ENV": "production",
     "SECRET_KEY": "x" * 40,
