@@ -4,9 +4,9 @@ import re
 
 import pytest
 import sqlalchemy as sa
+from selenium.common.exceptions import WebDriverException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
-from selenium.webdriver.support import expected_conditions
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
 from app.extensions import db
@@ -26,9 +26,12 @@ def no_js_browser():
 # ChromeDriver's click() waits forever for a navigation when scripts are off, so these journeys
 # press Enter on buttons and links, as a keyboard user would.
 def press(driver, selector: str) -> None:
-    old_page = driver.find_element(By.TAG_NAME, "html")
+    old_page = driver.find_element(By.TAG_NAME, "html").id
     driver.find_element(By.CSS_SELECTOR, selector).send_keys(Keys.ENTER)
-    WebDriverWait(driver, 10).until(expected_conditions.staleness_of(old_page))
+    # Mid-navigation the browser can answer with an error; keep asking until the new page is there.
+    WebDriverWait(driver, 10, ignored_exceptions=(WebDriverException,)).until(
+        lambda d: d.find_element(By.TAG_NAME, "html").id != old_page
+    )
 
 
 def fill(driver, values: dict) -> None:
