@@ -16,7 +16,9 @@ def app(tmp_path_factory):
     tmp_dir = tmp_path_factory.mktemp("app")
     application = create_app(app_overrides(tmp_dir, database_url_for(tmp_dir)), environ=isolated_environ(tmp_dir))
     reset_schema(application)
-    return application
+    yield application
+    with application.app_context():
+        db.engine.dispose()
 
 
 @pytest.fixture
