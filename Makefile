@@ -38,7 +38,7 @@ translations/cy/LC_MESSAGES/messages.mo: translations/cy/LC_MESSAGES/messages.po
 translations: $(VENV)/.installed
 	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext --no-location --sort-output \
 		--project=Doorstep --copyright-holder="Doorstep contributors" -o translations/messages.pot .
-	$(BIN)/pybabel update -i translations/messages.pot -d translations --no-fuzzy-matching --omit-header
+	$(BIN)/pybabel update -i translations/messages.pot -d translations --no-fuzzy-matching
 	$(BIN)/pybabel compile --statistics -d translations
 
 build: install assets compile-translations
