@@ -123,7 +123,10 @@ def load_config(environ: dict | None = None, overrides: dict | None = None) -> d
         "WTF_CSRF_ENABLED": True,
         "WTF_CSRF_TIME_LIMIT": None,  # the token lives as long as the session, which expires itself
         "WTF_CSRF_SSL_STRICT": production,
-        "MAX_CONTENT_LENGTH": _int(environ, "MAX_CONTENT_LENGTH", 10 * 1024 * 1024),
+        # Larger than the biggest file a form question may allow (20MB), so a too-big file gets a
+        # message next to its question rather than an error page.
+        "MAX_CONTENT_LENGTH": _int(environ, "MAX_CONTENT_LENGTH", 25 * 1024 * 1024),
+        "UPLOAD_FOLDER": environ.get("UPLOAD_FOLDER", str(instance / "uploads")),
         "MAX_FORM_MEMORY_SIZE": 500_000,
         # Tokens sent by email
         "EMAIL_VERIFY_MAX_AGE_HOURS": _int(environ, "EMAIL_VERIFY_MAX_AGE_HOURS", 72),
@@ -147,6 +150,10 @@ def load_config(environ: dict | None = None, overrides: dict | None = None) -> d
         "NOTIFY_EMAIL_TEMPLATE_ID": environ.get("NOTIFY_EMAIL_TEMPLATE_ID", ""),
         "NOTIFY_SMS_TEMPLATE_ID": environ.get("NOTIFY_SMS_TEMPLATE_ID", ""),
         "DEV_OUTBOX_PAGE": not production and _bool(environ.get("DEV_OUTBOX_PAGE"), True),
+        # Forms
+        "FORM_DEFINITIONS_DIR": environ.get("FORM_DEFINITIONS_DIR", ""),
+        "FORM_DRAFT_DAYS": _int(environ, "FORM_DRAFT_DAYS", 28),
+        "FORM_GUEST_HOURS": _int(environ, "FORM_GUEST_HOURS", 24),
         # Static files
         "STATIC_MAX_AGE_SECONDS": 365 * 24 * 3600,
         "COMPRESS_MIMETYPES": ["text/html", "application/json", "text/csv"],

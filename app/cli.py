@@ -1,4 +1,4 @@
-"""Command-line tasks: `flask gazetteer import`, `flask demo load`, `flask messages send`."""
+"""Command-line tasks: gazetteer import, demo data, the message worker, sessions and form definitions."""
 
 import time
 from pathlib import Path
@@ -14,6 +14,7 @@ def init_app(app):
     app.cli.add_command(demo_cli)
     app.cli.add_command(messages_cli)
     app.cli.add_command(sessions_cli)
+    app.cli.add_command(forms_cli)
 
 
 @click.group("gazetteer", help="The council's address gazetteer.")
@@ -83,9 +84,52 @@ def sessions_cli():
 
 @sessions_cli.command("purge")
 def sessions_purge():
-    """Delete expired sign-ins."""
-    from app.services import auth_sessions
+    """Delete expired sign-ins, and unfinished forms past their expiry (the answers in them too)."""
+    from app.services import auth_sessions, form_journeys
 
     removed = auth_sessions.purge_expired(idle_minutes=current_app.config["SESSION_IDLE_MINUTES"])
+    forms = form_journeys.delete_expired()
     db.session.commit()
-    click.echo(f"{removed} expired sign-ins removed")
+    click.echo(f"{removed} expired sign-ins removed, {forms} unfinished forms removed")
+
+
+@click.group("forms", help="Form definitions written by the web team.")
+def forms_cli():
+    pass
+
+
+@forms_cli.command("check")
+@click.argument("folder", required=False, type=click.Path(exists=True, file_okay=False, path_type=Path))
+def forms_check(folder: Path | None):
+    """Check every definition in FOLDER (by default the app's definitions folder)."""
+    from app.forms_engine import DEFAULT_FOLDER
+    from app.forms_engine.registry import DefinitionError, load_folder
+
+    folder = folder or Path(current_app.config.get("FORM_DEFINITIONS_DIR") or DEFAULT_FOLDER)
+    try:
+        definitions = load_folder(folder)
+    except DefinitionError as error:
+        for problem in error.problems:
+            click.echo(str(problem), err=False)
+        raise SystemExit(1) from error
+    count = len(definitions)
+    click.echo(f"{count} form definition is valid" if count == 1 else f"{count} form definitions are valid")
+
+
+@forms_cli.command("new")
+@click.argument("name")
+@click.option("--folder", type=click.Path(file_okay=False, path_type=Path), default=None)
+def forms_new(name: str, folder: Path | None):
+    """Start a new definition called NAME (lower case and hyphens, like report-a-pothole)."""
+    from app.forms_engine import DEFAULT_FOLDER
+    from app.forms_engine.schema import SLUG
+
+    if not SLUG.fullmatch(name):
+        raise click.ClickException("Use lower-case letters, numbers and hyphens, starting with a letter")
+    folder = folder or Path(current_app.config.get("FORM_DEFINITIONS_DIR") or DEFAULT_FOLDER)
+    target = folder / f"{name}.yaml"
+    if target.exists():
+        raise click.ClickException(f"{target} already exists")
+    scaffold = (Path(__file__).parent / "forms_engine" / "scaffold.yaml").read_text(encoding="utf-8")
+    target.write_text(scaffold.replace("id: NAME", f"id: {name}"), encoding="utf-8")
+    click.echo(f"Created {target}. Edit it, then run `flask forms check`.")

@@ -19,4 +19,7 @@ def configure_engine(engine: sa.engine.Engine) -> None:
 
     @sa.event.listens_for(engine, "begin")
     def on_begin(connection):
-        connection.exec_driver_sql("BEGIN")
+        # IMMEDIATE takes the write lock at the start: two requests that both read and then write
+        # (a page view that writes an audit record, say) queue behind each other instead of one
+        # failing at once with "database is locked". Production's PostgreSQL has row locks instead.
+        connection.exec_driver_sql("BEGIN IMMEDIATE")

@@ -30,6 +30,12 @@ class BaseForm(FlaskForm):
         locales = False
 
 
+def sentence(text: str) -> str:
+    """A capital letter first. Messages name the answer in lower case ("your collection day") because
+    a message may begin with the name in one language and not in the other."""
+    return text[:1].upper() + text[1:]
+
+
 class NoControlCharacters:
     def __init__(self, message):
         self.message = message

@@ -1,6 +1,7 @@
 """Template globals used across features."""
 
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 
 def password_input_params() -> dict:
@@ -17,6 +18,40 @@ def password_input_params() -> dict:
 
 def init_app(app):
     app.add_template_global(password_input_params)
+    app.add_template_global(same_page_action)
+    app.add_template_global(case_status_label)
+    app.add_template_global(channel_label)
     from govuk_frontend_wtf.main import WTFormsHelpers
 
     WTFormsHelpers(app)
+
+
+def same_page_action() -> str:
+    """A form's own address without any #fragment. With no action the browser posts to the address
+    including a fragment such as #main-content (left by the skip link), and on the page that comes back
+    it moves focus there instead of to the error summary."""
+    from flask import request
+
+    return request.full_path.rstrip("?")
+
+
+CASE_STATUS_LABELS = {
+    "received": _l("Received"),
+    "in_progress": _l("In progress"),
+    "waiting": _l("Waiting for you"),
+    "closed": _l("Closed"),
+}
+CHANNEL_LABELS = {
+    "online": _l("Online"),
+    "assisted": _l("Online, helped by a volunteer"),
+    "telephone": _l("Telephone"),
+    "face_to_face": _l("Face to face"),
+}
+
+
+def case_status_label(status) -> str:
+    return str(CASE_STATUS_LABELS[getattr(status, "value", status)])
+
+
+def channel_label(channel) -> str:
+    return str(CHANNEL_LABELS[getattr(channel, "value", channel)])

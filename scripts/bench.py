@@ -27,6 +27,16 @@ from tests.settings import app_overrides, isolated_environ  # noqa: E402
 
 REPEATS = int(os.environ.get("BENCH_REPEATS", "30"))
 EXTRA_USERS = int(os.environ.get("BENCH_USERS", "50000"))
+CASES = int(os.environ.get("BENCH_CASES", "1000000"))
+INBOX_VIEWS = [
+    "/staff/cases",
+    "/staff/cases?overdue=1",
+    "/staff/cases?urgent=1",
+    "/staff/cases?service=missed-bin&status=received",
+    "/staff/cases?ward=Riverside&mine=1",
+    "/staff/cases?status=closed",
+    "/staff/cases?page=400",
+]
 
 
 def seed(app) -> None:
@@ -53,12 +63,58 @@ def seed(app) -> None:
         db.session.commit()
 
 
+def seed_cases(app) -> str:
+    """CASES cases spread over services, statuses, wards and due dates; returns one reference."""
+    from datetime import date, timedelta
+
+    from app import forms_engine
+    from app.models import Case
+    from app.services import cases, references
+
+    statuses = ["received", "in_progress", "waiting", "closed", "closed", "closed"]
+    wards = ["Central", "Riverside", "Hillside", "Northfield", None]
+    with app.app_context():
+        staff_id = db.session.scalar(sa.select(User.id).where(User.email == demo.DEMO_ACCOUNTS[4].email))
+        for definition in forms_engine.definitions().values():
+            cases._snapshot(definition)
+        first_question = forms_engine.get("missed-bin").pages[0].questions[0].id
+        now = utcnow()
+        start = date.today() - timedelta(days=400)
+        batch = []
+        for i in range(CASES):
+            batch.append(
+                {
+                    "reference": references.new_reference() + f"{i:07d}"[-3:],
+                    "service_id": "missed-bin" if i % 3 else "alternative-formats",
+                    "definition_version": 1,
+                    "team": "bench",
+                    "answers": {first_question: ["general"]},
+                    "channel": "online",
+                    "language": "en",
+                    "status": statuses[i % len(statuses)],
+                    "urgent": i % 50 == 0,
+                    "ward": wards[i % len(wards)],
+                    "assigned_to_id": staff_id if i % 7 == 0 else None,
+                    "due_date": start + timedelta(days=i % 430),
+                    "created_at": now,
+                }
+            )
+            if len(batch) == 20000:
+                db.session.execute(sa.insert(Case), batch)
+                batch.clear()
+        if batch:
+            db.session.execute(sa.insert(Case), batch)
+        db.session.commit()
+        return db.session.scalar(sa.select(Case.reference).limit(1))
+
+
 def main() -> int:
     tmp = Path(tempfile.mkdtemp(prefix="doorstep-bench-"))
     url = os.environ.get("BENCH_DATABASE_URL") or f"sqlite:///{tmp / 'bench.sqlite'}"
     app = create_app(app_overrides(tmp, url, LOG_LEVEL="WARNING"), environ=isolated_environ(tmp))
     reset_schema(app)
     seed(app)
+    example_reference = seed_cases(app) if CASES else None
     client = app.test_client()
     token = client.get("/sign-in").get_data(as_text=True).split('name="csrf_token" type="hidden" value="')[1]
     token = token.split('"')[0]
@@ -72,7 +128,8 @@ def main() -> int:
         sa.event.listen(db.engine, "before_cursor_execute", lambda *args: queries.append(1))
 
     print(
-        f"Doorstep benchmarks: {EXTRA_USERS} extra accounts, {REPEATS} requests per page, database {url.split(':')[0]}"
+        f"Doorstep benchmarks: {EXTRA_USERS} extra accounts, {CASES} cases, {REPEATS} requests per page,"
+        f" database {url.split(':')[0]}"
     )
     print(f"{'page':<44} {'weight (B)':>10} {'median ms':>10} {'p95 ms':>8} {'queries':>8}")
     heaviest = 0
@@ -80,6 +137,8 @@ def main() -> int:
         if "GET" not in route.methods or route.endpoint in NOT_PAGES:
             continue
         page = route.url(app)
+        if route.endpoint == "staff.case_page" and example_reference:
+            page = route.url(app, reference=example_reference)
         if route.endpoint == "staff.dashboard":
             page += "?q=bench+person+4999"
         weight = measure(client, page).total
@@ -92,6 +151,18 @@ def main() -> int:
             timings.append((time.perf_counter() - started) * 1000)
         p95 = statistics.quantiles(timings, n=20)[-1]
         print(f"{page[:44]:<44} {weight:>10} {statistics.median(timings):>10.2f} {p95:>8.2f} {len(queries):>8}")
+    print(f"\nStaff inbox with {CASES} cases")
+    for page in INBOX_VIEWS:
+        timings = []
+        for _ in range(REPEATS):
+            queries.clear()
+            started = time.perf_counter()
+            response = client.get(page)
+            timings.append((time.perf_counter() - started) * 1000)
+            assert response.status_code == 200, page
+            response.close()
+        p95 = statistics.quantiles(timings, n=20)[-1]
+        print(f"{page[:52]:<52} {statistics.median(timings):>10.2f} {p95:>8.2f} {len(queries):>8}")
     print(f"heaviest page: {heaviest} bytes (budget {BUDGET_BYTES})")
     return 0 if heaviest <= BUDGET_BYTES else 1
 

@@ -6,6 +6,7 @@ from sqlalchemy.orm import scoped_session, sessionmaker
 
 from app import create_app
 from app.extensions import db
+from app.services import demo, gazetteer
 from tests.database import reset_schema
 from tests.pages import PageClient
 from tests.settings import app_overrides, database_url_for, isolated_environ
@@ -16,6 +17,10 @@ def app(tmp_path_factory):
     tmp_dir = tmp_path_factory.mktemp("app")
     application = create_app(app_overrides(tmp_dir, database_url_for(tmp_dir)), environ=isolated_environ(tmp_dir))
     reset_schema(application)
+    with application.app_context():
+        # The council's address gazetteer is reference data every address question relies on.
+        gazetteer.import_csv(demo.DEMO_GAZETTEER)
+        db.session.commit()
     yield application
     with application.app_context():
         db.engine.dispose()

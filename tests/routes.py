@@ -14,12 +14,16 @@ from werkzeug.routing import Rule
 NOT_PAGES = {"pages.healthz", "account.download_data", "pages.switch_language"}
 
 EXAMPLE_ARGUMENTS = {
+    "question_id": lambda: "letter_copy",
     "slug": lambda: "bulky-waste",
     "token": lambda: "example-token",
     "reason": lambda: "verify",
     "code": lambda: "cy",
     "user_id": lambda: 1,
     "message_id": lambda: 1,
+    "form_id": lambda: "missed-bin",
+    "page_id": lambda: "bin-type",
+    "reference": lambda: "ACDE-FGHJ",
 }
 
 

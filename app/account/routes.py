@@ -4,9 +4,11 @@ from flask import Blueprint, Response, abort, flash, redirect, render_template, 
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, logout_user
 
+from app import forms_engine
 from app.account import forms
+from app.i18n import current_language
 from app.models import AlternativeFormat, ContactMethod
-from app.services import accounts, auth_sessions, gazetteer, tokens
+from app.services import accounts, auth_sessions, cases, form_journeys, gazetteer, tokens
 from app.services.errors import ServiceError
 
 bp = Blueprint("account", __name__, url_prefix="/account", template_folder="templates")
@@ -207,7 +209,15 @@ def alternative_format():
 @bp.get("/requests")
 @login_required
 def requests():
-    return render_template("account/requests.html", requests=[])
+    your_cases = cases.for_person(current_user)
+    return render_template(
+        "account/requests.html",
+        requests=your_cases,
+        messages_by_case=cases.public_messages(your_cases),
+        drafts=form_journeys.drafts_for(current_user),
+        definitions=forms_engine.definitions(),
+        language=current_language(),
+    )
 
 
 @bp.get("/your-data")

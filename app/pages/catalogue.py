@@ -53,3 +53,29 @@ SERVICES = (
 )
 
 BY_SLUG = {entry.slug: entry for entry in SERVICES}
+
+
+@dataclass(frozen=True)
+class Listing:
+    slug: str
+    title: str
+    summary: str
+
+
+def home_page_services(language: str) -> list[Listing]:
+    """The services on the home page: online forms by their definitions, the rest from this list."""
+    from app import forms_engine
+
+    definitions = forms_engine.definitions()
+    listed = [
+        Listing(entry.slug, definitions[entry.slug].title.get(language), definitions[entry.slug].summary.get(language))
+        if entry.slug in definitions
+        else Listing(entry.slug, str(entry.title), str(entry.summary))
+        for entry in SERVICES
+    ]
+    listed += [
+        Listing(definition.id, definition.title.get(language), definition.summary.get(language))
+        for definition in definitions.values()
+        if definition.id not in BY_SLUG
+    ]
+    return listed

@@ -68,3 +68,13 @@ def render(name: str, language: str, values: dict[str, str]) -> tuple[str, Marku
     first_line = text.strip().splitlines()[0]
     title = first_line.lstrip("# ").strip() if first_line.startswith("# ") else name
     return title, Markup(_renderer().render(text))  # noqa: S704 - raw HTML is disabled in the renderer
+
+
+@lru_cache(maxsize=1)
+def _shared_renderer() -> MarkdownIt:
+    return _renderer()
+
+
+def markdown_html(text: str) -> Markup:
+    """Markdown written by the web team (in form definitions) as HTML; raw HTML in it is shown as text."""
+    return Markup(_shared_renderer().render(text or ""))  # noqa: S704 - raw HTML is disabled in the renderer

@@ -1,10 +1,11 @@
 from flask import Blueprint, abort, current_app, jsonify, make_response, redirect, render_template, request, url_for
 from flask_login import current_user
 
+from app import forms_engine
 from app.extensions import csrf
 from app.i18n import LANGUAGE_COOKIE, current_language, localised_setting
-from app.pages import content
-from app.pages.catalogue import BY_SLUG, SERVICES
+from app.pages import catalogue, content
+from app.pages.catalogue import BY_SLUG
 from app.security import is_safe_next
 from app.services import accounts, health
 
@@ -13,11 +14,14 @@ bp = Blueprint("pages", __name__, template_folder="templates")
 
 @bp.get("/")
 def home():
-    return render_template("pages/home.html", services=SERVICES)
+    return render_template("pages/home.html", services=catalogue.home_page_services(current_language()))
 
 
 @bp.get("/services/<slug>")
 def service_start(slug):
+    definition = forms_engine.get(slug)
+    if definition is not None:
+        return render_template("forms/start.html", definition=definition, language=current_language())
     entry = BY_SLUG.get(slug)
     if entry is None:
         abort(404)

@@ -14,7 +14,9 @@ from flask_babel import lazy_gettext as _l
 from app.extensions import db
 from app.models import (
     AlternativeFormat,
+    Case,
     ContactMethod,
+    FormJourney,
     GazetteerAddress,
     MessageStatus,
     OrganisationMembership,
@@ -22,7 +24,7 @@ from app.models import (
     User,
     utcnow,
 )
-from app.services import auth_sessions, messages, passwords, tokens
+from app.services import auth_sessions, messages, passwords, tokens, uploads
 from app.services.errors import ServiceError
 from app.services.links import external_url
 
@@ -240,6 +242,10 @@ def delete_account(user: User, *, password: str, now: datetime | None = None) ->
     now = now or utcnow()
     auth_sessions.end_all(user)
     db.session.execute(sa.delete(OrganisationMembership).where(OrganisationMembership.user_id == user.id))
+    mine = sa.and_(FormJourney.user_id == user.id, FormJourney.case_id.is_(None))
+    for answers in db.session.scalars(sa.select(FormJourney.answers).where(mine)):
+        uploads.delete_all_in(answers)
+    db.session.execute(sa.delete(FormJourney).where(mine))
     db.session.execute(
         sa.delete(OutboundMessage).where(
             OutboundMessage.user_id == user.id, OutboundMessage.status == MessageStatus.PENDING
@@ -263,7 +269,7 @@ def delete_account(user: User, *, password: str, now: datetime | None = None) ->
     user.alternative_format = AlternativeFormat.NONE
     user.contact_method = ContactMethod.EMAIL
     user.deleted_at = now
-    return DeletionOutcome(kept=["sent_message_log"])
+    return DeletionOutcome(kept=["sent_message_log", "requests"])
 
 
 def export_data(user: User) -> dict:
@@ -316,5 +322,21 @@ def export_data(user: User) -> dict:
             }
             for message in sent
         ],
-        "requests": [],
+        "requests": [
+            {
+                "reference": case.reference,
+                "service": case.service_id,
+                "status": case.status.value,
+                "answers": case.answers,
+                "sent_at": iso(case.created_at),
+                "answer_due": iso(case.due_date),
+            }
+            for case in db.session.scalars(sa.select(Case).where(Case.user_id == user.id).order_by(Case.id))
+        ],
+        "unfinished_forms": [
+            {"service": journey.form_id, "answers": journey.answers, "kept_until": iso(journey.expires_at)}
+            for journey in db.session.scalars(
+                sa.select(FormJourney).where(FormJourney.user_id == user.id, FormJourney.case_id.is_(None))
+            )
+        ],
     }

@@ -114,3 +114,7 @@ def _store(batch: dict[int, dict], result: ImportResult) -> None:
             db.session.add(GazetteerAddress(**values))
             result.added += 1
     db.session.flush()
+
+
+def any_address() -> GazetteerAddress | None:
+    return db.session.scalar(sa.select(GazetteerAddress).order_by(GazetteerAddress.uprn).limit(1))

@@ -20,10 +20,10 @@ def check() -> dict:
     """Whether the database answers and its schema is at the newest migration."""
     result = {"database": "unreachable", "migrations": "unknown"}
     try:
-        with db.engine.connect() as connection:
-            connection.execute(sa.text("SELECT 1"))
-            result["database"] = "ok"
-            current = set(MigrationContext.configure(connection).get_current_heads())
+        connection = db.session.connection()
+        connection.execute(sa.text("SELECT 1"))
+        result["database"] = "ok"
+        current = set(MigrationContext.configure(connection).get_current_heads())
     except sa.exc.SQLAlchemyError:
         return result | {"ok": False}
     heads = migration_heads()

@@ -48,3 +48,7 @@ def resident(user_id):
     if person is None:
         abort(404)
     return render_template("staff/resident.html", person=person, phone=accounts.display_phone(person.phone))
+
+
+# The case pages register on this blueprint too.
+from app.staff import case_routes  # noqa: E402, F401

@@ -3,12 +3,14 @@ from dataclasses import dataclass
 import pytest
 import sqlalchemy as sa
 
-from app import create_app
+from app import create_app, forms_engine
 from app.extensions import db
-from app.models import User
+from app.models import Case, User
 from app.services import accounts, demo, messages, tokens
 from tests.browser.harness import ROOT, AxeRecorder, LiveServer, start_chrome
 from tests.database import reset_schema
+from tests.form_walk import walk
+from tests.pages import PageClient
 from tests.settings import app_overrides, isolated_environ
 
 
@@ -44,8 +46,21 @@ def live(tmp_path_factory):
             "auth.reset_password": {"token": reset_token},
         }
         db.session.commit()
+    arguments["staff.case_page"] = {"reference": _make_case(app)}
     with LiveServer(app) as server:
         yield Live(server.url, app, arguments)
+
+
+def _make_case(app) -> str:
+    """A case made the way a guest makes one, for the staff case page."""
+    client = PageClient(app.test_client())
+    with app.app_context():
+        definition = forms_engine.get("alternative-formats")
+        walk(client, definition)  # the example answers look up an address in the gazetteer
+    check = client.get("/services/alternative-formats/check-answers")
+    client.post("/services/alternative-formats/check-answers", {"csrf_token": check.csrf_token()}, expect=302)
+    with app.app_context():
+        return db.session.scalar(sa.select(Case.reference))
 
 
 @pytest.fixture(scope="session")

@@ -7,6 +7,7 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.wait import WebDriverWait
 
+from app import forms_engine
 from app.pages.catalogue import SERVICES
 from app.services import demo
 from tests.browser.harness import AXE_SCRIPT, AXE_TAGS, WIDTHS
@@ -25,7 +26,9 @@ def page_urls(live) -> list[tuple[str, str]]:
         if "GET" not in route.methods or route.endpoint in NOT_PAGES:
             continue
         if route.endpoint == "pages.service_start":
-            urls += [(route.endpoint, route.url(live.app, slug=service.slug)) for service in SERVICES]
+            with live.app.app_context():
+                slugs = {service.slug for service in SERVICES} | set(forms_engine.definitions())
+            urls += [(route.endpoint, route.url(live.app, slug=slug)) for slug in sorted(slugs)]
         else:
             urls.append((route.endpoint, route.url(live.app, **live.arguments.get(route.endpoint, {}))))
     return urls

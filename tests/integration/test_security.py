@@ -26,8 +26,12 @@ def test_every_staff_and_admin_route_refuses_a_resident(app, client):
     sign_in(client, make_user(role=Role.RESIDENT))
     protected = [route for route in all_routes(app) if view_roles(app, route.endpoint)]
     assert {route.endpoint for route in protected} >= {"staff.dashboard", "staff.resident", "admin.users"}
+    token = client.get("/account/").csrf_token()
     for route in protected:
-        assert client.get(route.url(app), expect=None).status == 403, route.rule
+        if "GET" in route.methods:
+            assert client.get(route.url(app), expect=None).status == 403, route.rule
+        if "POST" in route.methods:
+            assert client.post(route.url(app), {"csrf_token": token}).status == 403, f"POST {route.rule}"
 
 
 def test_admin_routes_refuse_staff(app, client):

@@ -1,0 +1,141 @@
+"""Form journeys in progress, the cases they become, and what happens to a case afterwards."""
+
+import enum
+from datetime import date, datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.models.base import Base, string_enum, utcnow
+
+
+class Channel(enum.StrEnum):
+    ONLINE = "online"
+    ASSISTED = "assisted"  # a volunteer at a kiosk helped
+    TELEPHONE = "telephone"
+    FACE_TO_FACE = "face_to_face"
+
+
+class CaseStatus(enum.StrEnum):
+    RECEIVED = "received"
+    IN_PROGRESS = "in_progress"
+    WAITING = "waiting"  # waiting for the person
+    CLOSED = "closed"
+
+
+class FormDefinitionSnapshot(Base):
+    """Each version of a definition as it was used, so old cases still display as they were asked."""
+
+    __tablename__ = "form_definition_snapshots"
+
+    form_id: Mapped[str] = mapped_column(sa.String(63), primary_key=True)
+    version: Mapped[int] = mapped_column(primary_key=True)
+    definition: Mapped[dict] = mapped_column(sa.JSON)
+    first_used_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class FormJourney(Base):
+    """Answers given so far to one form by one person (or by staff for a caller): also the draft
+    a signed-in person can come back to."""
+
+    __tablename__ = "form_journeys"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    form_id: Mapped[str] = mapped_column(sa.String(63))
+    form_version: Mapped[int]
+    user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    acting_user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    channel: Mapped[Channel] = mapped_column(string_enum(Channel))
+    answers: Mapped[dict] = mapped_column(sa.JSON, default=dict)
+    answered_pages: Mapped[list] = mapped_column(sa.JSON, default=list)
+    case_id: Mapped[int | None] = mapped_column(sa.ForeignKey("cases.id", ondelete="SET NULL"), unique=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(index=True)
+
+
+class Case(Base):
+    __tablename__ = "cases"
+    __table_args__ = (
+        sa.Index("ix_cases_queue", "service_id", "status", "due_date"),
+        sa.Index("ix_cases_status_due", "status", "due_date"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    reference: Mapped[str] = mapped_column(sa.String(12), unique=True)
+    service_id: Mapped[str] = mapped_column(sa.String(63))
+    definition_version: Mapped[int]
+    team: Mapped[str] = mapped_column(sa.String(63))
+    answers: Mapped[dict] = mapped_column(sa.JSON)
+    channel: Mapped[Channel] = mapped_column(string_enum(Channel))
+    language: Mapped[str] = mapped_column(sa.String(8))
+    user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"), index=True)
+    submitted_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    assigned_to_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"), index=True)
+    contact_email: Mapped[str | None] = mapped_column(sa.String(320))
+    contact_phone: Mapped[str | None] = mapped_column(sa.String(32))
+    status: Mapped[CaseStatus] = mapped_column(string_enum(CaseStatus), default=CaseStatus.RECEIVED)
+    urgent: Mapped[bool] = mapped_column(default=False)
+    ward: Mapped[str | None] = mapped_column(sa.String(100), index=True)
+    due_date: Mapped[date]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    closed_at: Mapped[datetime | None]
+
+    events: Mapped[list["CaseEvent"]] = relationship(
+        back_populates="case", order_by="CaseEvent.id", cascade="all, delete-orphan"
+    )
+
+
+class CaseEventKind(enum.StrEnum):
+    SUBMITTED = "submitted"
+    STATUS = "status"
+    NOTE = "note"  # internal, never shown to the person
+    ASSIGNED = "assigned"
+
+
+class CaseEvent(Base):
+    __tablename__ = "case_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(sa.ForeignKey("cases.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[CaseEventKind] = mapped_column(string_enum(CaseEventKind))
+    actor_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    status: Mapped[CaseStatus | None] = mapped_column(string_enum(CaseStatus))
+    text: Mapped[str | None] = mapped_column(sa.Text)
+    public_message: Mapped[str | None] = mapped_column(sa.Text)  # sent to the person and shown to them
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    case: Mapped[Case] = relationship(back_populates="events")
+
+
+class AuditEvent(Base):
+    """Who looked at or changed what, for the council's records. Never deleted by the app."""
+
+    __tablename__ = "audit_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    actor_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"), index=True)
+    action: Mapped[str] = mapped_column(sa.String(40))
+    case_id: Mapped[int | None] = mapped_column(sa.ForeignKey("cases.id", ondelete="SET NULL"), index=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class SatisfactionRating(enum.StrEnum):
+    VERY_SATISFIED = "very_satisfied"
+    SATISFIED = "satisfied"
+    NEITHER = "neither"
+    DISSATISFIED = "dissatisfied"
+    VERY_DISSATISFIED = "very_dissatisfied"
+
+
+class SatisfactionResponse(Base):
+    __tablename__ = "satisfaction_responses"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    service_id: Mapped[str] = mapped_column(sa.String(63), index=True)
+    channel: Mapped[Channel] = mapped_column(string_enum(Channel))
+    rating: Mapped[SatisfactionRating] = mapped_column(string_enum(SatisfactionRating))
+    comment: Mapped[str | None] = mapped_column(sa.String(1200))
+    case_id: Mapped[int | None] = mapped_column(sa.ForeignKey("cases.id", ondelete="SET NULL"), unique=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -1,0 +1,178 @@
+"""Cases: what a submitted form becomes, and the record of everything that happens to it."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import sqlalchemy as sa
+from sqlalchemy.exc import IntegrityError
+
+from app.extensions import db
+from app.forms_engine import journey, questions
+from app.forms_engine.schema import Definition, QuestionType
+from app.models import (
+    AlternativeFormat,
+    Case,
+    CaseEvent,
+    CaseEventKind,
+    FormDefinitionSnapshot,
+    FormJourney,
+    MessageChannel,
+    User,
+    utcnow,
+)
+from app.services import accounts, messages, references, working_days
+from app.services.errors import ServiceError
+
+
+def london_today() -> date:
+    from zoneinfo import ZoneInfo
+
+    return utcnow().astimezone(ZoneInfo("Europe/London")).date()
+
+
+def _snapshot(definition: Definition) -> None:
+    key = (definition.id, definition.version)
+    if db.session.get(FormDefinitionSnapshot, key) is None:
+        db.session.add(
+            FormDefinitionSnapshot(
+                form_id=definition.id, version=definition.version, definition=definition.model_dump(mode="json")
+            )
+        )
+
+
+def definition_for(case: Case) -> Definition:
+    """The definition as it was when the case was made, so old cases display as they were asked."""
+    stored = db.session.get(FormDefinitionSnapshot, (case.service_id, case.definition_version))
+    return Definition.model_validate(stored.definition)
+
+
+def submit(definition: Definition, found: FormJourney, *, language: str) -> Case:
+    """Turn a finished journey into a case, exactly once. A second submit of the same journey (a
+    double click, the back button, a second tab) returns the case the first one made."""
+    locked = db.session.scalar(sa.select(FormJourney).where(FormJourney.id == found.id).with_for_update())
+    if locked.case_id is not None:
+        return db.session.get(Case, locked.case_id)
+    if not journey.ready_to_submit(definition, locked.answers, locked.answered_pages):
+        raise ServiceError("not-finished")
+    if locked.form_version != definition.version:
+        raise ServiceError("form-changed")
+
+    answers = journey.submitted_answers(definition, locked.answers)
+    _snapshot(definition)
+    case = Case(
+        reference=references.new_reference(),
+        service_id=definition.id,
+        definition_version=definition.version,
+        team=definition.submit.team,
+        answers=answers,
+        channel=locked.channel,
+        language=language,
+        user_id=locked.user_id,
+        submitted_by_id=locked.acting_user_id,
+        contact_email=_answer_of_type(definition, answers, QuestionType.EMAIL),
+        contact_phone=_answer_of_type(definition, answers, QuestionType.PHONE),
+        urgent=journey.is_urgent(definition, answers),
+        due_date=working_days.add_working_days(london_today(), definition.service_standard_days),
+    )
+    case.ward = _ward_of_address_given(definition, answers)
+    if locked.user_id is not None:
+        person = db.session.get(User, locked.user_id)
+        case.ward = case.ward or person.address_ward
+        if case.contact_email is None and locked.acting_user_id is None:
+            case.contact_email = person.email
+    _insert_with_unique_reference(case)
+    case.events.append(CaseEvent(kind=CaseEventKind.SUBMITTED, actor_id=locked.acting_user_id, status=case.status))
+    locked.case_id = case.id
+    if locked.user_id is not None and locked.acting_user_id is None:
+        _save_format_preference(definition, answers, db.session.get(User, locked.user_id))
+    _send_confirmation(definition, case)
+    return case
+
+
+def _save_format_preference(definition: Definition, answers: dict, person: User) -> None:
+    saving = definition.submit.save_format_preference
+    if saving is None or not all(condition.holds(answers.get(condition.question)) for condition in saving.when):
+        return
+    chosen = saving.formats.get(answers.get(saving.format_question))
+    if chosen is None:
+        return  # a format the account cannot hold (coloured paper, say): the request still goes ahead
+    point_size = saving.point_sizes.get(answers.get(saving.point_size_question)) if saving.point_size_question else None
+    language = None
+    if saving.language_question and answers.get(saving.language_question):
+        language = questions.display(
+            definition.question(saving.language_question), answers[saving.language_question], "en"
+        )
+    accounts.update_alternative_format(person, AlternativeFormat(chosen), point_size=point_size, language=language)
+
+
+def _ward_of_address_given(definition: Definition, answers: dict) -> str | None:
+    for question in definition.questions():
+        if question.type == QuestionType.ADDRESS and isinstance(answers.get(question.id), dict):
+            return answers[question.id].get("ward")
+    return None
+
+
+def _answer_of_type(definition: Definition, answers: dict, kind: QuestionType) -> str | None:
+    for question in definition.questions():
+        if question.type == kind and answers.get(question.id):
+            return answers[question.id]
+    return None
+
+
+def _insert_with_unique_reference(case: Case, attempts: int = 5) -> None:
+    for _ in range(attempts):
+        try:
+            with db.session.begin_nested():
+                db.session.add(case)
+                db.session.flush()
+            return
+        except IntegrityError:
+            case.reference = references.new_reference()
+    raise ServiceError("no-reference")
+
+
+def _send_confirmation(definition: Definition, case: Case) -> None:
+    context = {
+        "service_title": definition.title.get(case.language),
+        "reference": case.reference,
+        "due_date": case.due_date,
+        "next_steps": definition.submit.confirmation.get(case.language),
+    }
+    if case.contact_email:
+        channel, recipient = MessageChannel.EMAIL, case.contact_email
+    elif case.contact_phone:
+        channel, recipient = MessageChannel.SMS, case.contact_phone
+    else:
+        return
+    messages.queue(
+        channel=channel,
+        recipient=recipient,
+        template="case_received",
+        language=case.language,
+        context=context,
+        user_id=case.user_id,
+    )
+
+
+def get(case_id: int) -> Case | None:
+    return db.session.get(Case, case_id)
+
+
+def for_person(user: User) -> list[Case]:
+    return list(db.session.scalars(sa.select(Case).where(Case.user_id == user.id).order_by(Case.created_at.desc())))
+
+
+def public_messages(case_list: list[Case]) -> dict[int, list[CaseEvent]]:
+    """The messages staff sent the person about each case, oldest first, in one query."""
+    found: dict[int, list[CaseEvent]] = {case.id: [] for case in case_list}
+    if not found:
+        return found
+    events = db.session.scalars(
+        sa.select(CaseEvent)
+        .where(CaseEvent.case_id.in_(found), CaseEvent.public_message.is_not(None))
+        .order_by(CaseEvent.created_at, CaseEvent.id)
+    )
+    for event in events:
+        found[event.case_id].append(event)
+    return found

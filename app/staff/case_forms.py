@@ -1,0 +1,60 @@
+"""Forms staff use on cases and phone requests."""
+
+from flask_babel import lazy_gettext as _l
+from govuk_frontend_wtf.wtforms_widgets import GovTextArea
+from wtforms import TextAreaField
+from wtforms.validators import Length
+
+from app.forms_common import BaseForm, GovRadioField, NoControlCharacters, Required, strip
+from app.template_helpers import CASE_STATUS_LABELS, CHANNEL_LABELS
+
+NO_CONTROL = NoControlCharacters(_l("Remove any special characters"))
+
+
+class CaseStatusForm(BaseForm):
+    status = GovRadioField(
+        _l("Status"),
+        validators=[Required(message=_l("Select a status"))],
+        choices=list(CASE_STATUS_LABELS.items()),
+        choice_message=_l("Select a status"),
+    )
+    message = TextAreaField(
+        _l("Message to the person (optional)"),
+        description=_l("We send it by email or text message and show it on their requests page."),
+        validators=[NO_CONTROL, Length(max=2000, message=_l("Message must be 2000 characters or fewer"))],
+        filters=[strip],
+        widget=GovTextArea(),
+    )
+
+
+class NoteForm(BaseForm):
+    note = TextAreaField(
+        _l("Internal note"),
+        description=_l("Only staff can see notes."),
+        validators=[
+            Required(message=_l("Enter a note")),
+            NO_CONTROL,
+            Length(max=5000, message=_l("Note must be 5000 characters or fewer")),
+        ],
+        filters=[strip],
+        widget=GovTextArea(),
+    )
+
+
+class AssignForm(BaseForm):
+    """Only a CSRF token: the button pressed says what to do."""
+
+
+class PhoneRequestForm(BaseForm):
+    service = GovRadioField(
+        _l("Which service is the caller asking for?"),
+        validators=[Required(message=_l("Select a service"))],
+        choices=[],
+        choice_message=_l("Select a service"),
+    )
+    channel = GovRadioField(
+        _l("How are they contacting us?"),
+        validators=[Required(message=_l("Select how they are contacting us"))],
+        choices=[(key, CHANNEL_LABELS[key]) for key in ("telephone", "face_to_face")],
+        choice_message=_l("Select how they are contacting us"),
+    )

@@ -1,0 +1,154 @@
+"""Every form definition, walked in Chromium with its generated answers: each page empty, then sent
+empty (the error state), then answered; check your answers; confirmation. axe and the keyboard
+checks on every state, at both widths, in English and Welsh, as a guest and signed in."""
+
+from functools import partial
+from urllib.parse import urlsplit
+
+import pytest
+from selenium.common.exceptions import WebDriverException
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support.ui import Select, WebDriverWait
+
+from app import forms_engine
+from app.forms_engine import DEFAULT_FOLDER
+from tests.browser.harness import WIDTHS
+from tests.browser.test_accessibility import LANGUAGES, check_error_state, check_skip_link, set_language, sign_in
+from tests.form_walk import example_page_data, example_route
+
+pytestmark = pytest.mark.browser
+
+ROLES = ["signed out", "Resident"]
+
+
+def fill_page(driver, data: dict[str, list], tmp_path) -> None:
+    for name, values in data.items():
+        elements = driver.find_elements(By.NAME, name)
+        assert elements, f"no field called {name}"
+        first = elements[0]
+        if first.get_attribute("type") == "hidden":
+            continue
+        if first.get_attribute("type") == "file":
+            stream, filename = values[0]
+            chosen = tmp_path / filename
+            chosen.write_bytes(stream.getvalue())
+            first.send_keys(str(chosen))
+        elif first.tag_name == "select":
+            Select(first).select_by_value(values[0])
+        elif first.get_attribute("type") in ("radio", "checkbox"):
+            for element in elements:
+                wanted = element.get_attribute("value") in values
+                if wanted != element.is_selected():
+                    driver.execute_script("arguments[0].click()", element)
+        else:
+            for element, value in zip(elements, values, strict=False):
+                element.clear()
+                element.send_keys(value)
+
+
+def empty_fields(driver) -> None:
+    """Clear what the page filled in (answers the account holds, or given before) to see the error state."""
+    driver.execute_script(
+        "document.querySelectorAll('main form input, main form textarea').forEach(function (el) {"
+        "  if (el.type === 'radio' || el.type === 'checkbox') { el.checked = false; }"
+        "  else if (el.type !== 'hidden') { el.value = ''; } });"
+        "document.querySelectorAll('main form select').forEach(function (el) { el.selectedIndex = 0; });"
+    )
+
+
+def path(driver) -> str:
+    # A redirect keeps the #main-content fragment the skip-link check added, so compare paths.
+    return urlsplit(driver.current_url).path
+
+
+def press_continue(driver) -> None:
+    old_page = driver.find_element(By.TAG_NAME, "html").id
+    # The button with no name: not "Save and come back later", not "Find address".
+    driver.find_element(By.CSS_SELECTOR, "main form button[type=submit]:not([name])").click()
+    WebDriverWait(driver, 10, ignored_exceptions=(WebDriverException,)).until(
+        lambda d: d.find_element(By.TAG_NAME, "html").id != old_page
+    )
+
+
+def click_and_wait(driver, element) -> None:
+    old_page = driver.find_element(By.TAG_NAME, "html").id
+    element.click()
+    WebDriverWait(driver, 10, ignored_exceptions=(WebDriverException,)).until(
+        lambda d: d.find_element(By.TAG_NAME, "html").id != old_page
+    )
+
+
+def answer_address(driver, question, check, label, failures) -> None:
+    # check(driver, label=...) runs axe on the page as it is now.
+    """Every state of an address question: the list found by postcode, then (where it is allowed)
+    typing the address in, sent empty and then filled in."""
+    name = question.id
+    postcode = driver.find_element(By.ID, f"{name}-postcode")
+    postcode.clear()
+    postcode.send_keys("DM1 1AB")
+    click_and_wait(driver, driver.find_element(By.NAME, f"{name}-find"))
+    check(driver, label=f"{label} addresses found")
+    Select(driver.find_element(By.ID, f"{name}-uprn")).select_by_index(1)
+    if question.in_area_only:
+        press_continue(driver)
+        return
+    click_and_wait(driver, driver.find_element(By.CSS_SELECTOR, "main a[href*='address=manual']"))
+    check(driver, label=f"{label} typing the address")
+    empty_fields(driver)
+    press_continue(driver)
+    failures.extend(f"{label} address sent empty: {p}" for p in check_error_state(driver))
+    check(driver, label=f"{label} address sent empty")
+    for part, value in (("line_1", "1 Example Street"), ("town", "Exampleton"), ("postcode", "DM1 1AB")):
+        driver.find_element(By.ID, f"{name}-{part}").send_keys(value)
+    press_continue(driver)
+
+
+@pytest.mark.parametrize("form_id", sorted(path.stem for path in DEFAULT_FOLDER.glob("*.yaml")))
+@pytest.mark.parametrize("role", ROLES)
+def test_every_page_of_every_form_passes_axe_in_every_state(live, browsers, recorder, role, form_id, tmp_path):
+    with live.app.app_context():
+        definition = forms_engine.get(form_id)
+        route = example_route(definition)
+        examples = {step.id: example_page_data(step) for step in route}
+    failures = []
+
+    def check(driver, width, label, keyboard=False):
+        for violation in recorder.check(driver, width=width, label=label):
+            failures.append(f"{width} {label}: {violation['id']} {violation['help']} {violation['nodes']}")
+        if keyboard and recorder.last_was_new():
+            failures.extend(f"{width} {label}: {problem}" for problem in check_skip_link(driver))
+
+    for width in WIDTHS:
+        driver = browsers(width)
+        for language in LANGUAGES:
+            sign_in(driver, live, role)
+            set_language(driver, live, language)
+            driver.get(f"{live.url}/services/{form_id}")
+            check(driver, width, f"{role} {language} {form_id} start", keyboard=True)
+            driver.get(f"{live.url}/services/{form_id}/begin")
+            for step in route:
+                label = f"{role} {language} {form_id}/{step.id}"
+                if path(driver) != f"/services/{form_id}/{step.id}":
+                    # Signed in, pages the account already answers are skipped (tell us once).
+                    assert role != "signed out", f"{label}: expected this page, at {driver.current_url}"
+                    continue
+                check(driver, width, label, keyboard=True)
+                if step.exit is not None:
+                    break
+                if any(not question.optional for question in step.questions):
+                    empty_fields(driver)
+                    press_continue(driver)
+                    failures.extend(f"{width} {label} sent empty: {p}" for p in check_error_state(driver))
+                    check(driver, width, f"{label} sent empty")
+                address = next((q for q in step.questions if q.type.value == "address"), None)
+                if address is not None:
+                    answer_address(driver, address, partial(check, width=width), label, failures)
+                    continue
+                fill_page(driver, examples[step.id], tmp_path)
+                press_continue(driver)
+            assert path(driver) == f"/services/{form_id}/check-answers", driver.current_url
+            check(driver, width, f"{role} {language} {form_id} check answers")
+            press_continue(driver)
+            assert path(driver) == f"/services/{form_id}/confirmation", driver.current_url
+            check(driver, width, f"{role} {language} {form_id} confirmation")
+    assert not failures, "\n".join(failures[:40])
