@@ -3,6 +3,8 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 5000
+# The suite runs in this many processes (pytest-xdist); the browser tests dominate its time.
+TEST_WORKERS ?= 2
 export FLASK_APP := wsgi
 
 ASSET_SOURCES := $(wildcard app/assets/*) scripts/build_assets.py package-lock.json
@@ -67,11 +69,12 @@ browser-deps:
 
 ## test: the whole suite, browser accessibility tests included
 test: build browser-deps lint
-	$(BIN)/pytest
+	$(BIN)/pytest -n $(TEST_WORKERS)
 
-## bench: page weights and server timings
+## bench: page weights, server timings, the inbox with many cases, booked collections
 bench: build
 	$(BIN)/python scripts/bench.py
+	$(BIN)/python scripts/bench_bookings.py
 
 lint: $(VENV)/.installed
 	$(BIN)/ruff check .

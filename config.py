@@ -11,6 +11,8 @@ import re
 from pathlib import Path
 
 BASE_DIR = Path(__file__).resolve().parent
+STRIPE_LIVE_API_BASE = "https://api.stripe.com"
+LOCAL_STRIPE_KEY = "sk_test_doorstep_local"
 
 
 class ConfigError(RuntimeError):
@@ -152,8 +154,22 @@ def load_config(environ: dict | None = None, overrides: dict | None = None) -> d
         "DEV_OUTBOX_PAGE": not production and _bool(environ.get("DEV_OUTBOX_PAGE"), True),
         # Forms
         "FORM_DEFINITIONS_DIR": environ.get("FORM_DEFINITIONS_DIR", ""),
+        "SERVICE_SETTINGS_DIR": environ.get("SERVICE_SETTINGS_DIR", ""),
         "FORM_DRAFT_DAYS": _int(environ, "FORM_DRAFT_DAYS", 28),
         "FORM_GUEST_HOURS": _int(environ, "FORM_GUEST_HOURS", 24),
+        # Payments. Outside production the app talks to the local Stripe server that `make run` and
+        # the tests start (devtools/local_stripe.py); in production to Stripe itself, never the stand-in.
+        "STRIPE_SECRET_KEY": environ.get("STRIPE_SECRET_KEY") or ("" if production else LOCAL_STRIPE_KEY),
+        "STRIPE_WEBHOOK_SECRET": environ.get("STRIPE_WEBHOOK_SECRET")
+        or ("" if production else "whsec_doorstep_local_development"),
+        "STRIPE_API_BASE": environ.get("STRIPE_API_BASE")
+        or ("" if production else f"http://127.0.0.1:{_int(environ, 'LOCAL_STRIPE_PORT', 8420)}"),
+        # Where Stripe's hosted payment page lives (the stand-in's address outside production).
+        "PAYMENT_PAGE_ORIGIN": "https://checkout.stripe.com",
+        # Stripe lets a Checkout Session live between 30 minutes and 24 hours.
+        "PAYMENT_SESSION_MINUTES": _int(environ, "PAYMENT_SESSION_MINUTES", 30),
+        # A payment link staff send a caller (a booking by phone) lasts longer: the day is held as long.
+        "PAYMENT_LINK_MINUTES": _int(environ, "PAYMENT_LINK_MINUTES", 24 * 60 - 5),
         # Static files
         "STATIC_MAX_AGE_SECONDS": 365 * 24 * 3600,
         "COMPRESS_MIMETYPES": ["text/html", "application/json", "text/csv"],
@@ -162,11 +178,25 @@ def load_config(environ: dict | None = None, overrides: dict | None = None) -> d
         "LOG_LEVEL": environ.get("LOG_LEVEL", "INFO"),
     }
     config.update(overrides)
+    if not production and "PAYMENT_PAGE_ORIGIN" not in overrides:
+        config["PAYMENT_PAGE_ORIGIN"] = config["STRIPE_API_BASE"]
     if production and config["DEV_OUTBOX_PAGE"]:
         raise ConfigError("The development outbox page cannot be turned on in production")
+    if production:
+        _check_production_payments(config)
     if production and config["MESSAGE_DELIVERY"] not in {"smtp", "notify"}:
         raise ConfigError("MESSAGE_DELIVERY must be smtp or notify in production")
     return config
+
+
+def _check_production_payments(config: dict) -> None:
+    if config["STRIPE_API_BASE"] not in ("", STRIPE_LIVE_API_BASE):
+        raise ConfigError("In production payments go to Stripe itself: the local Stripe server cannot be used")
+    key = config["STRIPE_SECRET_KEY"]
+    if not key.startswith(("sk_live_", "rk_live_", "sk_test_", "rk_test_")) or key == LOCAL_STRIPE_KEY:
+        raise ConfigError("STRIPE_SECRET_KEY must be the council's Stripe secret key in production")
+    if not config["STRIPE_WEBHOOK_SECRET"].startswith("whsec_"):
+        raise ConfigError("STRIPE_WEBHOOK_SECRET must be the webhook signing secret (whsec_...) in production")
 
 
 def _instance_secret(instance: Path) -> str:

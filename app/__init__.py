@@ -53,17 +53,20 @@ def create_app(overrides: dict | None = None, environ: dict | None = None) -> Fl
     unit_of_work.init_app(app, db)
 
     from app import forms_engine
+    from app.services import bookings, paid_forms  # noqa: F401  (they register what happens once paid)
 
     forms_engine.init_app(app)
 
     from app.account.routes import bp as account_bp
     from app.admin.routes import bp as admin_bp
     from app.auth.routes import bp as auth_bp
+    from app.bookings.routes import bp as bookings_bp
     from app.forms_engine.routes import bp as forms_bp
     from app.pages.routes import bp as pages_bp
+    from app.payments.routes import bp as payments_bp
     from app.staff.routes import bp as staff_bp
 
-    for blueprint in (pages_bp, auth_bp, account_bp, staff_bp, admin_bp, forms_bp):
+    for blueprint in (pages_bp, auth_bp, account_bp, staff_bp, admin_bp, forms_bp, payments_bp, bookings_bp):
         app.register_blueprint(blueprint)
     if app.config["DEV_OUTBOX_PAGE"]:
         from app.dev.routes import bp as dev_bp

@@ -15,6 +15,8 @@ def init_app(app):
     app.cli.add_command(messages_cli)
     app.cli.add_command(sessions_cli)
     app.cli.add_command(forms_cli)
+    app.cli.add_command(payments_cli)
+    app.cli.add_command(bookings_cli)
 
 
 @click.group("gazetteer", help="The council's address gazetteer.")
@@ -107,7 +109,8 @@ def forms_check(folder: Path | None):
 
     folder = folder or Path(current_app.config.get("FORM_DEFINITIONS_DIR") or DEFAULT_FOLDER)
     try:
-        definitions = load_folder(folder)
+        settings = current_app.config.get("SERVICE_SETTINGS_DIR")
+        definitions = load_folder(folder, Path(settings) if settings else None)
     except DefinitionError as error:
         for problem in error.problems:
             click.echo(str(problem), err=False)
@@ -133,3 +136,34 @@ def forms_new(name: str, folder: Path | None):
     scaffold = (Path(__file__).parent / "forms_engine" / "scaffold.yaml").read_text(encoding="utf-8")
     target.write_text(scaffold.replace("id: NAME", f"id: {name}"), encoding="utf-8")
     click.echo(f"Created {target}. Edit it, then run `flask forms check`.")
+
+
+@click.group("payments", help="Card payments through Stripe.")
+def payments_cli():
+    pass
+
+
+@payments_cli.command("reconcile")
+@click.option("--after-minutes", default=2, show_default=True, help="Only payments started at least this long ago.")
+def payments_reconcile(after_minutes: int):
+    """Ask Stripe about payments still pending (a webhook that never came) and settle them."""
+    from app.services import payments
+
+    counts = payments.reconcile(settle_after_minutes=after_minutes)
+    db.session.commit()
+    click.echo(", ".join(f"{count} {status}" for status, count in sorted(counts.items())) or "nothing pending")
+
+
+@click.group("bookings", help="Booked collections.")
+def bookings_cli():
+    pass
+
+
+@bookings_cli.command("remind")
+def bookings_remind():
+    """Remind everyone whose collection is tomorrow (run once a day)."""
+    from app.services import bookings, cases
+
+    sent = bookings.send_reminders(cases.london_today())
+    db.session.commit()
+    click.echo(f"{sent} reminders queued")

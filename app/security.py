@@ -47,7 +47,7 @@ staff_required = roles_required(Role.STAFF, Role.ADMIN)
 admin_required = roles_required(Role.ADMIN)
 
 
-def _content_security_policy(nonce: str) -> str:
+def _content_security_policy(nonce: str, payment_page: str) -> str:
     return "; ".join(
         [
             "default-src 'self'",
@@ -58,7 +58,8 @@ def _content_security_policy(nonce: str) -> str:
             "connect-src 'self'",
             "object-src 'none'",
             "base-uri 'none'",
-            "form-action 'self'",
+            # Sending a paid form redirects to the payment page, which Chrome checks against form-action.
+            f"form-action 'self' {payment_page}",
             "frame-ancestors 'none'",
         ]
     )
@@ -94,7 +95,9 @@ def init_app(app, login_manager):
         headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=(), interest-cohort=()")
         headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
         if response.mimetype == "text/html":
-            headers["Content-Security-Policy"] = _content_security_policy(g.get("csp_nonce", "none"))
+            headers["Content-Security-Policy"] = _content_security_policy(
+                g.get("csp_nonce", "none"), current_app.config["PAYMENT_PAGE_ORIGIN"]
+            )
         if current_user and current_user.is_authenticated:
             headers["Cache-Control"] = "no-store"
         if app.config["ENV_NAME"] == "production":

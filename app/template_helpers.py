@@ -21,6 +21,7 @@ def init_app(app):
     app.add_template_global(same_page_action)
     app.add_template_global(case_status_label)
     app.add_template_global(channel_label)
+    app.add_template_filter(pounds)
     from govuk_frontend_wtf.main import WTFormsHelpers
 
     WTFormsHelpers(app)
@@ -55,3 +56,10 @@ def case_status_label(status) -> str:
 
 def channel_label(channel) -> str:
     return str(CHANNEL_LABELS[getattr(channel, "value", channel)])
+
+
+def pounds(pence: int) -> str:
+    """Integer pence as money people read: 3500 is £35.00."""
+    sign = "-" if pence < 0 else ""
+    pence = abs(pence)
+    return f"{sign}£{pence // 100:,}.{pence % 100:02d}"

@@ -8,14 +8,25 @@ from app import create_app
 from app.extensions import db
 from app.services import demo, gazetteer
 from tests.database import reset_schema
+from tests.local_stripe import LocalStripe
 from tests.pages import PageClient
 from tests.settings import app_overrides, database_url_for, isolated_environ
 
 
 @pytest.fixture(scope="session")
-def app(tmp_path_factory):
+def local_stripe():
+    server = LocalStripe()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def app(tmp_path_factory, local_stripe):
     tmp_dir = tmp_path_factory.mktemp("app")
-    application = create_app(app_overrides(tmp_dir, database_url_for(tmp_dir)), environ=isolated_environ(tmp_dir))
+    application = create_app(
+        app_overrides(tmp_dir, database_url_for(tmp_dir), STRIPE_API_BASE=local_stripe.url),
+        environ=isolated_environ(tmp_dir),
+    )
     reset_schema(application)
     with application.app_context():
         # The council's address gazetteer is reference data every address question relies on.
@@ -71,7 +82,11 @@ def make_app(app, tmp_path):
 
     def factory(**overrides):
         extra = create_app(
-            app_overrides(tmp_path, app.config["SQLALCHEMY_DATABASE_URI"], **overrides),
+            app_overrides(
+                tmp_path,
+                app.config["SQLALCHEMY_DATABASE_URI"],
+                **{"STRIPE_API_BASE": app.config["STRIPE_API_BASE"], **overrides},
+            ),
             environ=isolated_environ(tmp_path),
         )
         made.append(extra)

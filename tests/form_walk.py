@@ -3,14 +3,23 @@ without anyone writing test code for it."""
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 from app.forms_engine import journey, questions
 from app.forms_engine.schema import Definition, Page
 
 
-def example_page_data(page: Page) -> dict[str, list[str]]:
+def example_page_data(page: Page, shown=None) -> dict[str, list[str]]:
+    """Valid answers for the page. A question whose answer depends on the moment (a free collection
+    day) takes the first choice on `shown`, the page as the test client saw it; without `shown` it
+    stays [None], meaning "the first choice offered"."""
     data = {}
     for question in page.questions:
-        data.update(questions.example_answer(question))
+        for name, values in questions.example_answer(question).items():
+            if values == [None] and shown is not None:
+                first = shown.soup.find("input", {"name": name})
+                values = [first["value"]] if first is not None else []
+            data[name] = values
     return data
 
 
@@ -54,6 +63,26 @@ def walk(client, definition: Definition, prefix: str = "/services") -> list:
         seen.append(shown)
         if step.exit is not None:
             return seen
-        page = client.post(url, {"csrf_token": shown.csrf_token(), **example_page_data(step)}, expect=302)
+        page = client.post(url, {"csrf_token": shown.csrf_token(), **example_page_data(step, shown)}, expect=302)
     assert page.location.endswith(f"{prefix}/{definition.id}/check-answers"), page.location
     return seen
+
+
+def send(client, definition: Definition, local_stripe, prefix: str = "/services"):
+    """Accept and send from check your answers, paying with a test card when the form is paid for.
+    Returns (check your answers page, the last response: a redirect to the confirmation)."""
+    check = client.get(f"{prefix}/{definition.id}/check-answers")
+    sent = client.post(f"{prefix}/{definition.id}/check-answers", {"csrf_token": check.csrf_token()})
+    if definition.payment is None:
+        assert sent.status == 302, sent.status
+        return check, sent
+    assert sent.status == 303 and sent.location.startswith(local_stripe.url), sent.location
+    return check, follow_payment(client, local_stripe, sent.location)
+
+
+def follow_payment(client, local_stripe, checkout_url: str):
+    """Pay on the stand-in payment page and come back to the site, as the browser would."""
+    paid = local_stripe.pay(checkout_url)
+    assert paid.status_code == 303, paid.text
+    back = urlsplit(paid.headers["Location"])
+    return client.get(f"{back.path}?{back.query}", expect=302)

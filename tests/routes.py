@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from werkzeug.routing import Rule
 
 # Routes that are not HTML pages a person reads.
-NOT_PAGES = {"pages.healthz", "account.download_data", "pages.switch_language"}
+NOT_PAGES = {"pages.healthz", "account.download_data", "pages.switch_language", "staff.collections_csv"}
 
 EXAMPLE_ARGUMENTS = {
     "question_id": lambda: "letter_copy",
@@ -36,6 +36,8 @@ class Route:
 
     def url(self, app, **values) -> str:
         filled = {name: values.get(name, EXAMPLE_ARGUMENTS[name]()) for name in self.arguments}
+        # Anything else becomes the query string (a schedule's round and day, say).
+        filled |= {name: value for name, value in values.items() if name not in self.arguments}
         with app.test_request_context():
             from flask import url_for
 

@@ -8,7 +8,7 @@ from app import forms_engine
 from app.account import forms
 from app.i18n import current_language
 from app.models import AlternativeFormat, ContactMethod
-from app.services import accounts, auth_sessions, cases, form_journeys, gazetteer, tokens
+from app.services import accounts, auth_sessions, bookings, cases, form_journeys, gazetteer, tokens
 from app.services.errors import ServiceError
 
 bp = Blueprint("account", __name__, url_prefix="/account", template_folder="templates")
@@ -214,6 +214,7 @@ def requests():
         "account/requests.html",
         requests=your_cases,
         messages_by_case=cases.public_messages(your_cases),
+        booked=bookings.case_ids_with_bookings(your_cases),
         drafts=form_journeys.drafts_for(current_user),
         definitions=forms_engine.definitions(),
         language=current_language(),

@@ -36,7 +36,9 @@ from app.forms_common import (
     strip,
 )
 from app.forms_engine.address_field import AddressField, display_lines
+from app.forms_engine.collection_date_field import CollectionDateField, available_days, day_label
 from app.forms_engine.file_field import UploadField
+from app.forms_engine.quantities_field import QuantitiesField
 from app.forms_engine.schema import Question, QuestionType
 from app.services import accounts, uploads
 from app.services.errors import ServiceError
@@ -208,8 +210,9 @@ TYPED_ANSWERS = {
 }
 
 
-def build_field(question: Question, language: str):
-    """The WTForms field for a question, with its label, hint and error messages in `language`."""
+def build_field(question: Question, language: str, answers: dict | None = None, form_id: str = ""):
+    """The WTForms field for a question, with its label, hint and error messages in `language`.
+    `answers` are the answers given so far, for questions that depend on them."""
     label = question.label.get(language)
     hint = question.hint.get(language) if question.hint else ""
     names = Names(question.error_name.get(language), question.optional)
@@ -242,6 +245,13 @@ def build_field(question: Question, language: str):
         return UploadField(
             label, description=hint, names=names, kinds=question.file_types, max_megabytes=question.max_megabytes
         )
+    if kind == QuestionType.QUANTITIES:
+        return QuantitiesField(
+            label, description=hint, options=_choices(question, language), names=names, maximum=question.maximum
+        )
+    if kind == QuestionType.COLLECTION_DATE:
+        days = available_days(form_id, (answers or {}).get(question.address_question))
+        return CollectionDateField(label, required, days=days, names=names, description=hint)
     raise NotImplementedError(f"{kind} questions are not supported yet")
 
 
@@ -294,7 +304,12 @@ def _choices(question: Question, language: str) -> list[tuple[str, str]]:
 
 
 def page_form(
-    questions: list[Question], language: str, formdata=None, stored: dict | None = None, manual_address=False
+    questions: list[Question],
+    language: str,
+    formdata=None,
+    stored: dict | None = None,
+    manual_address=False,
+    form_id: str = "",
 ):
     """A form for one page, filled from what the person sent, or else from their stored answers.
     `manual_address` shows the boxes for typing an address in, instead of finding it by postcode."""
@@ -303,7 +318,7 @@ def page_form(
         pass
 
     for question in questions:
-        field = build_field(question, language)
+        field = build_field(question, language, stored, form_id)
         setattr(PageForm, question.id, field)
     form = PageForm(formdata=formdata, data=_form_data(questions, stored or {}))
     if manual_address and formdata is None:
@@ -363,6 +378,11 @@ def display(question: Question, value, language: str) -> str:
     if kind == QuestionType.CHECKBOXES:
         labels = dict(_choices(question, language))
         return ", ".join(labels.get(item, item) for item in value)
+    if kind == QuestionType.QUANTITIES and isinstance(value, dict):
+        labels = dict(_choices(question, language))
+        return ", ".join(f"{labels.get(item, item)} × {count}" for item, count in value.items())
+    if kind == QuestionType.COLLECTION_DATE:
+        return day_label(date.fromisoformat(value))
     if kind == QuestionType.DATE:
         return format_date(date.fromisoformat(value), "d MMMM yyyy")
     if kind == QuestionType.MONEY:
@@ -400,6 +420,10 @@ def example_answer(question: Question) -> dict[str, list[str]]:
         return _example_address(question)
     if kind == QuestionType.FILE:
         return {question.id: [example_file(question.file_types[0])]}
+    if kind == QuestionType.QUANTITIES:
+        return {f"{question.id}-{question.option_values[0]}": ["1"]}
+    if kind == QuestionType.COLLECTION_DATE:
+        return {question.id: [None]}  # the first day offered: the walk reads it from the page
     return {question.id: ["An example answer"]}
 
 

@@ -214,10 +214,21 @@ def _some_journey_reaches_the_end(definition: Definition) -> bool:
     )
 
 
-def load_folder(folder: Path) -> dict[str, Definition]:
+DEFAULT_SETTINGS_FOLDER = Path(__file__).resolve().parents[1] / "service_settings"
+
+
+def load_folder(folder: Path, settings_folder: Path | None = None) -> dict[str, Definition]:
     """Every *.yaml file in the folder, or a DefinitionError listing every problem in every file."""
+    return load_services(folder, settings_folder)[0]
+
+
+def load_services(folder: Path, settings_folder: Path | None = None):
+    """The definitions and the services' settings files, checked together."""
+    from app.forms_engine import service_settings
+
+    settings, settings_problems = service_settings.load_folder(settings_folder or DEFAULT_SETTINGS_FOLDER)
+    problems: list[Problem] = [Problem(*problem) for problem in settings_problems]
     definitions: dict[str, Definition] = {}
-    problems: list[Problem] = []
     for file in sorted(folder.glob("*.yaml")):
         definition, found = parse(file)
         problems += found
@@ -225,6 +236,10 @@ def load_folder(folder: Path) -> dict[str, Definition]:
             problems.append(Problem(file.name, "id", f"another file already uses the id {definition.id!r}"))
         elif definition is not None:
             definitions[definition.id] = definition
+            problems += [
+                Problem(file.name, path, message)
+                for path, message in service_settings.check_against(definition, settings.get(definition.id))
+            ]
     if problems:
         raise DefinitionError(problems)
-    return definitions
+    return definitions, settings

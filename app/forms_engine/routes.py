@@ -12,7 +12,7 @@ from app.forms_engine import journey, questions
 from app.forms_engine.schema import Definition
 from app.i18n import current_language
 from app.models import Channel, Role, SatisfactionRating
-from app.services import cases, form_journeys, satisfaction
+from app.services import cases, form_journeys, paid_forms, satisfaction
 from app.services.errors import ServiceError
 
 bp = Blueprint("forms", __name__, url_prefix="/services", template_folder="templates")
@@ -124,6 +124,7 @@ def question_page(form_id, page_id):
         formdata=CombinedMultiDict([request.form, request.files]) if request.method == "POST" else None,
         stored=answers,
         manual_address=request.args.get("address") == "manual",
+        form_id=definition.id,
     )
     changing = request.args.get("change") == "1"
     if request.method == "POST" and questions.searching_for_address(form):
@@ -174,6 +175,8 @@ def check_answers(form_id):
         return redirect(_step_url(definition, step))
     language = current_language()
     form = questions.page_form([], language, formdata=request.form or None)
+    if form.validate_on_submit() and definition.payment is not None:
+        return payment_routes.pay(definition, found, language)
     if form.validate_on_submit():
         try:
             cases.submit(definition, found, language=language)
@@ -185,7 +188,14 @@ def check_answers(form_id):
         (row, questions.display(definition.question(row.question_id), row.value, language))
         for row in journey.summary(definition, found.answers, language)
     ]
-    return render_template("forms/check_answers.html", definition=definition, form=form, rows=rows, language=language)
+    return render_template(
+        "forms/check_answers.html",
+        definition=definition,
+        form=form,
+        rows=rows,
+        language=language,
+        price=paid_forms.price(definition, found.answers, language),
+    )
 
 
 def _submitted_case(definition: Definition):
@@ -213,4 +223,9 @@ def confirmation(form_id):
         form=feedback if feedback.errors else None,
         feedback=feedback,
         feedback_given=satisfaction.already_answered(case),
+        receipts=paid_forms.receipts_for(case),
+        booking=paid_forms.booking_for_case(case),
     )
+
+
+from app.forms_engine import payment_routes  # noqa: E402  (adds the payment pages to this blueprint)

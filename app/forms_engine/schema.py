@@ -45,9 +45,12 @@ class QuestionType(enum.StrEnum):
     YES_NO = "yes_no"
     FILE = "file"
     DECLARATION = "declaration"
+    QUANTITIES = "quantities"  # how many of each option, e.g. items to collect
+    COLLECTION_DATE = "collection_date"  # a free day of the round serving an address answer
 
 
 CHOICE_TYPES = {QuestionType.RADIOS, QuestionType.CHECKBOXES, QuestionType.SELECT}
+OPTION_TYPES = CHOICE_TYPES | {QuestionType.QUANTITIES}
 
 
 class Option(Strict):
@@ -78,10 +81,12 @@ class Question(Strict):
     # Files
     file_types: list[Literal["jpg", "png", "pdf"]] = Field(default_factory=list)
     max_megabytes: Annotated[int, Field(ge=1, le=20)] = 10
+    # Collection dates: the address question whose ward decides the round.
+    address_question: Identifier | None = None
 
     @model_validator(mode="after")
     def _fits_its_type(self) -> Question:
-        if self.type in CHOICE_TYPES:
+        if self.type in OPTION_TYPES:
             if len(self.options) < 2:
                 raise ValueError(f"a {self.type} question needs at least 2 options")
             values = [option.value for option in self.options]
@@ -99,6 +104,8 @@ class Question(Strict):
             raise ValueError("account_field address needs a question of type address")
         if self.in_area_only and self.type != QuestionType.ADDRESS:
             raise ValueError("in_area_only is only for address questions")
+        if (self.type == QuestionType.COLLECTION_DATE) != (self.address_question is not None):
+            raise ValueError("a collection_date question needs address_question, and only it can have one")
         if self.type == QuestionType.DECLARATION and self.optional:
             raise ValueError("a declaration cannot be optional")
         return self
@@ -179,6 +186,13 @@ class SaveFormatPreference(Strict):
     language_question: Identifier | None = None
 
 
+class PaymentStep(Strict):
+    """The form is paid for: the price comes from the prices in the service's settings file, is shown
+    on check your answers, and is paid by card after the declaration, before the form is sent."""
+
+    description: Text  # what the payment is for, on the payment page and the receipt
+
+
 class Submission(Strict):
     team: Identifier
     confirmation: Text  # what happens next, shown on the confirmation page and in the message
@@ -199,6 +213,7 @@ class Definition(Strict):
     service_standard_days: Annotated[int, Field(ge=1, le=90)]
     pages: list[Page] = Field(min_length=1)
     declaration: Text | None = None
+    payment: PaymentStep | None = None
     submit: Submission
 
     @field_validator("who_can_use")

@@ -11,6 +11,7 @@ from app.models.accounts import (
     User,
 )
 from app.models.base import Base, utcnow
+from app.models.bookings import ACTIVE_STATUSES, Booking, BookingStatus, CollectionSlot
 from app.models.cases import (
     AuditEvent,
     Case,
@@ -25,8 +26,13 @@ from app.models.cases import (
 )
 from app.models.gazetteer import GazetteerAddress
 from app.models.messages import MessageChannel, MessageStatus, OutboundMessage
+from app.models.payments import Payment, PaymentRefund, PaymentStatus, StripeEvent
 
 __all__ = [
+    "ACTIVE_STATUSES",
+    "Booking",
+    "BookingStatus",
+    "CollectionSlot",
     "AlternativeFormat",
     "AuditEvent",
     "AuthSession",
@@ -48,6 +54,10 @@ __all__ = [
     "OrganisationMembership",
     "OrganisationRole",
     "OutboundMessage",
+    "Payment",
+    "PaymentRefund",
+    "PaymentStatus",
+    "StripeEvent",
     "Role",
     "User",
     "utcnow",

@@ -93,13 +93,18 @@ def add_note(case: Case, staff: User, text: str) -> None:
     case.events.append(CaseEvent(kind=CaseEventKind.NOTE, actor_id=staff.id, text=text))
 
 
-def change_status(case: Case, staff: User, status: CaseStatus, message: str | None) -> None:
-    """A new status, with an optional message to the person, sent through the outbox and shown to them."""
+def change_status(case: Case, staff: User | None, status: CaseStatus, message: str | None) -> None:
+    """A new status, with an optional message to the person, sent through the outbox and shown to them.
+    `staff` is None when the portal itself changed it (a refund after a lost booking, say)."""
     if status == case.status and not message:
         raise ServiceError("same-status", field="status")
     case.status = status
     case.closed_at = utcnow() if status == CaseStatus.CLOSED else None
-    case.events.append(CaseEvent(kind=CaseEventKind.STATUS, actor_id=staff.id, status=status, public_message=message))
+    case.events.append(
+        CaseEvent(
+            kind=CaseEventKind.STATUS, actor_id=staff.id if staff else None, status=status, public_message=message
+        )
+    )
     if message:
         _tell_the_person(case, message)
 

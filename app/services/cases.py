@@ -47,7 +47,7 @@ def definition_for(case: Case) -> Definition:
     return Definition.model_validate(stored.definition)
 
 
-def submit(definition: Definition, found: FormJourney, *, language: str) -> Case:
+def submit(definition: Definition, found: FormJourney, *, language: str, receipt: dict | None = None) -> Case:
     """Turn a finished journey into a case, exactly once. A second submit of the same journey (a
     double click, the back button, a second tab) returns the case the first one made."""
     locked = db.session.scalar(sa.select(FormJourney).where(FormJourney.id == found.id).with_for_update())
@@ -86,7 +86,7 @@ def submit(definition: Definition, found: FormJourney, *, language: str) -> Case
     locked.case_id = case.id
     if locked.user_id is not None and locked.acting_user_id is None:
         _save_format_preference(definition, answers, db.session.get(User, locked.user_id))
-    _send_confirmation(definition, case)
+    _send_confirmation(definition, case, receipt)
     return case
 
 
@@ -132,8 +132,9 @@ def _insert_with_unique_reference(case: Case, attempts: int = 5) -> None:
     raise ServiceError("no-reference")
 
 
-def _send_confirmation(definition: Definition, case: Case) -> None:
+def _send_confirmation(definition: Definition, case: Case, receipt: dict | None) -> None:
     context = {
+        "receipt": receipt,
         "service_title": definition.title.get(case.language),
         "reference": case.reference,
         "due_date": case.due_date,

@@ -18,6 +18,10 @@ def _bank_holidays() -> frozenset[date]:
     return frozenset(day["date"] for day in calendar.get_holidays(division=BankHolidays.ENGLAND_AND_WALES))
 
 
+def is_bank_holiday(day: date) -> bool:
+    return day in _bank_holidays()
+
+
 def is_working_day(day: date) -> bool:
     return day.weekday() < 5 and day not in _bank_holidays()
 

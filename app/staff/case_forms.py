@@ -1,8 +1,8 @@
 """Forms staff use on cases and phone requests."""
 
 from flask_babel import lazy_gettext as _l
-from govuk_frontend_wtf.wtforms_widgets import GovTextArea
-from wtforms import TextAreaField
+from govuk_frontend_wtf.wtforms_widgets import GovTextArea, GovTextInput
+from wtforms import StringField, TextAreaField
 from wtforms.validators import Length
 
 from app.forms_common import BaseForm, GovRadioField, NoControlCharacters, Required, strip
@@ -57,4 +57,41 @@ class PhoneRequestForm(BaseForm):
         validators=[Required(message=_l("Select how they are contacting us"))],
         choices=[(key, CHANNEL_LABELS[key]) for key in ("telephone", "face_to_face")],
         choice_message=_l("Select how they are contacting us"),
+    )
+
+
+class OutcomeForm(BaseForm):
+    outcome = GovRadioField(
+        _l("Did the crew collect the items?"),
+        validators=[Required(message=_l("Select whether the crew collected the items"))],
+        choices=[("collected", _l("Yes, collected")), ("not_collected", _l("No, not collected"))],
+        choice_message=_l("Select whether the crew collected the items"),
+    )
+    reason = TextAreaField(
+        _l("Why not? (we send this to the person)"),
+        description=_l("For example: there were no items outside the address by 7am."),
+        validators=[NO_CONTROL, Length(max=500, message=_l("Reason must be 500 characters or fewer"))],
+        filters=[strip],
+        widget=GovTextArea(),
+    )
+
+
+class RefundForm(BaseForm):
+    amount = StringField(
+        _l("Amount to refund"),
+        validators=[Required(message=_l("Enter the amount to refund"))],
+        filters=[strip],
+        widget=GovTextInput(),
+        render_kw={"inputmode": "decimal", "spellcheck": "false"},
+    )
+    reason = TextAreaField(
+        _l("Reason for the refund"),
+        description=_l("Kept with the payment, and sent to the person."),
+        validators=[
+            Required(message=_l("Enter the reason for the refund")),
+            NO_CONTROL,
+            Length(max=200, message=_l("Reason must be 200 characters or fewer")),
+        ],
+        filters=[strip],
+        widget=GovTextArea(),
     )

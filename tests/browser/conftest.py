@@ -1,3 +1,4 @@
+import os
 from dataclasses import dataclass
 
 import pytest
@@ -6,10 +7,10 @@ import sqlalchemy as sa
 from app import create_app, forms_engine
 from app.extensions import db
 from app.models import Case, User
-from app.services import accounts, demo, messages, tokens
+from app.services import accounts, bookings, demo, messages, tokens
 from tests.browser.harness import ROOT, AxeRecorder, LiveServer, start_chrome
 from tests.database import reset_schema
-from tests.form_walk import walk
+from tests.form_walk import send, walk
 from tests.pages import PageClient
 from tests.settings import app_overrides, isolated_environ
 
@@ -22,11 +23,12 @@ class Live:
 
 
 @pytest.fixture(scope="session")
-def live(tmp_path_factory):
+def live(tmp_path_factory, local_stripe):
     tmp_dir = tmp_path_factory.mktemp("browser")
     # Always a private SQLite file: the browser tests change data through the site.
     app = create_app(
-        app_overrides(tmp_dir, f"sqlite:///{tmp_dir / 'browser.sqlite'}"), environ=isolated_environ(tmp_dir)
+        app_overrides(tmp_dir, f"sqlite:///{tmp_dir / 'browser.sqlite'}", STRIPE_API_BASE=local_stripe.url),
+        environ=isolated_environ(tmp_dir),
     )
     reset_schema(app)
     with app.test_request_context():
@@ -48,7 +50,43 @@ def live(tmp_path_factory):
         db.session.commit()
     arguments["staff.case_page"] = {"reference": _make_case(app)}
     with LiveServer(app) as server:
+        local_stripe.send_webhooks_to(f"{server.url}/payments/stripe-webhook")
+        booking = _make_booking(app, local_stripe, demo.DEMO_ACCOUNTS[0])
+        for endpoint in (
+            "bookings.booking_page",
+            "bookings.change_day",
+            "bookings.change_items",
+            "bookings.cancel",
+            "staff.collection_outcome",
+            "staff.case_refund",
+        ):
+            arguments[endpoint] = {"reference": booking.reference}
+        arguments["staff.collections"] = {"round": booking.round_id, "date": booking.day.isoformat()}
         yield Live(server.url, app, arguments)
+
+
+@dataclass
+class MadeBooking:
+    reference: str
+    round_id: str
+    day: object
+
+
+def _make_booking(app, local_stripe, account) -> MadeBooking:
+    """A paid bulky waste booking, made with the example answers and then given to a demo resident,
+    for the booking pages and the crew's schedule."""
+    client = PageClient(app.test_client())
+    with app.app_context():
+        definition = forms_engine.get("bulky-waste")
+        walk(client, definition)  # the example answers look up an address in the gazetteer
+    send(client, definition, local_stripe)
+    with app.app_context():
+        case = db.session.scalar(sa.select(Case).where(Case.service_id == "bulky-waste"))
+        case.user_id = db.session.scalar(sa.select(User.id).where(User.email == account.email))
+        booking = bookings.for_case(case)
+        made = MadeBooking(case.reference, booking.slot.round_id, booking.slot.collection_date)
+        db.session.commit()
+        return made
 
 
 def _make_case(app) -> str:
@@ -67,7 +105,8 @@ def _make_case(app) -> str:
 def recorder():
     result = AxeRecorder()
     yield result
-    result.write_report(ROOT / "accessibility" / "reports")
+    # With the tests split over processes (pytest -n), each writes its own part of the report.
+    result.write_report(ROOT / "accessibility" / "reports", part=os.environ.get("PYTEST_XDIST_WORKER", ""))
 
 
 @pytest.fixture(scope="session")

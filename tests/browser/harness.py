@@ -133,10 +133,11 @@ class AxeRecorder:
     def last_was_new(self) -> bool:
         return bool(self.visits) and self.visits[-1]["axe_run"]
 
-    def write_report(self, directory: Path) -> None:
+    def write_report(self, directory: Path, part: str = "") -> None:
         directory.mkdir(parents=True, exist_ok=True)
+        suffix = f"-{part}" if part else ""
         failing = {f"{k[0]} {v['first_seen']}": v["violations"] for k, v in self.checked.items() if v["violations"]}
-        (directory / "axe-report.json").write_text(
+        (directory / f"axe-report{suffix}.json").write_text(
             json.dumps(
                 {
                     "tags": AXE_TAGS,
@@ -161,4 +162,4 @@ class AxeRecorder:
         for label, violations in sorted(failing.items()):
             lines.append(f"## {label}")
             lines.extend(f"- {v['id']} ({v['impact']}): {v['help']} at {v['nodes']}" for v in violations)
-        (directory / "summary.md").write_text("\n".join(lines) + "\n")
+        (directory / f"summary{suffix}.md").write_text("\n".join(lines) + "\n")

@@ -15,6 +15,7 @@ from app.forms_engine import DEFAULT_FOLDER
 from tests.browser.harness import WIDTHS
 from tests.browser.test_accessibility import LANGUAGES, check_error_state, check_skip_link, set_language, sign_in
 from tests.form_walk import example_page_data, example_route
+from tests.local_stripe import DECLINED_CARDS, GOOD_CARD
 
 pytestmark = pytest.mark.browser
 
@@ -35,6 +36,8 @@ def fill_page(driver, data: dict[str, list], tmp_path) -> None:
             first.send_keys(str(chosen))
         elif first.tag_name == "select":
             Select(first).select_by_value(values[0])
+        elif first.get_attribute("type") == "radio" and values == [None]:
+            driver.execute_script("arguments[0].click()", first)  # the first choice offered
         elif first.get_attribute("type") in ("radio", "checkbox"):
             for element in elements:
                 wanted = element.get_attribute("value") in values
@@ -103,6 +106,25 @@ def answer_address(driver, question, check, label, failures) -> None:
     press_continue(driver)
 
 
+def pay_on_the_payment_page(driver, check, label, failures) -> None:
+    """The stand-in for Stripe's payment page: as it opens, sent empty, with a declined card, then paid."""
+    assert driver.current_url.startswith("http://127.0.0.1:") and "/pay/" in driver.current_url, driver.current_url
+    check(driver, label=f"{label} payment page")
+    press_continue(driver)
+    failures.extend(f"{label} payment page sent empty: {p}" for p in check_error_state(driver))
+    check(driver, label=f"{label} payment page sent empty")
+    for card in (DECLINED_CARDS[0], GOOD_CARD):
+        fields = {"card_number": card, "expiry": "04/35", "cvc": "123"}
+        for name, value in fields.items():
+            box = driver.find_element(By.ID, name)
+            box.clear()
+            box.send_keys(value)
+        press_continue(driver)
+        if card != GOOD_CARD:
+            failures.extend(f"{label} card declined: {p}" for p in check_error_state(driver))
+            check(driver, label=f"{label} payment page card declined")
+
+
 @pytest.mark.parametrize("form_id", sorted(path.stem for path in DEFAULT_FOLDER.glob("*.yaml")))
 @pytest.mark.parametrize("role", ROLES)
 def test_every_page_of_every_form_passes_axe_in_every_state(live, browsers, recorder, role, form_id, tmp_path):
@@ -149,6 +171,8 @@ def test_every_page_of_every_form_passes_axe_in_every_state(live, browsers, reco
             assert path(driver) == f"/services/{form_id}/check-answers", driver.current_url
             check(driver, width, f"{role} {language} {form_id} check answers")
             press_continue(driver)
+            if definition.payment is not None:
+                pay_on_the_payment_page(driver, partial(check, width=width), f"{role} {language} {form_id}", failures)
             assert path(driver) == f"/services/{form_id}/confirmation", driver.current_url
             check(driver, width, f"{role} {language} {form_id} confirmation")
     assert not failures, "\n".join(failures[:40])

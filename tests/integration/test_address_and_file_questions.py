@@ -288,3 +288,10 @@ def test_files_of_unfinished_forms_are_deleted_when_the_form_expires(app, databa
     with app.test_request_context():
         form_journeys.delete_expired()
     assert not path.exists()
+
+
+def test_a_request_bigger_than_any_question_allows_gets_the_too_large_page(app, database, client):
+    page = answer_until(client, definition_of(app, "alternative-formats"), "letter-copy")
+    sent = upload(client, page, b"%PDF-" + b"0" * app.config["MAX_CONTENT_LENGTH"], "enormous.pdf", expect=413)
+    assert sent.h1 == "What you sent is too large"
+    assert "letter_copy" not in journey_answers()

@@ -16,7 +16,7 @@ from app.forms_engine.schema import Page
 from app.models import Case, CaseEventKind, Channel, FormJourney, OutboundMessage, SatisfactionResponse, utcnow
 from app.services import form_journeys
 from tests.factories import make_user, sign_in
-from tests.form_walk import example_page_data, example_route, walk
+from tests.form_walk import example_page_data, example_route, follow_payment, send, walk
 from tests.pages import PageClient
 
 pytestmark = pytest.mark.db
@@ -32,6 +32,7 @@ def all_definition_ids():
 
 
 def submit(client, definition):
+    """Accept and send a form that is not paid for."""
     check = client.get(f"/services/{definition.id}/check-answers")
     return check, client.post(
         f"/services/{definition.id}/check-answers", {"csrf_token": check.csrf_token()}, expect=302
@@ -39,7 +40,7 @@ def submit(client, definition):
 
 
 @pytest.mark.parametrize("form_id", all_definition_ids())
-def test_a_guest_completes_every_form_and_gets_a_case_and_a_confirmation(app, database, client, form_id):
+def test_a_guest_completes_every_form_and_gets_a_case_and_a_confirmation(app, database, client, local_stripe, form_id):
     definition = forms_engine_definition(app, form_id)
     start = client.get(f"/services/{form_id}")
     assert start.h1 == definition.title.en
@@ -47,7 +48,7 @@ def test_a_guest_completes_every_form_and_gets_a_case_and_a_confirmation(app, da
     assert [page.title for page in seen] == [
         f"{step.title.en} - Council services - Demo Borough Council" for step in example_route(definition)
     ]
-    check, sent = submit(client, definition)
+    check, sent = send(client, definition, local_stripe)
     assert "Check your answers" in check.h1
     assert sent.location.endswith(f"/services/{form_id}/confirmation")
     confirmation = client.get(sent.location)
@@ -82,12 +83,21 @@ def test_every_page_sent_empty_shows_errors_in_english_and_welsh_and_never_a_500
 
 
 @pytest.mark.parametrize("form_id", all_definition_ids())
-def test_sending_twice_makes_one_case(app, database, client, form_id):
+def test_sending_twice_makes_one_case(app, database, client, local_stripe, form_id):
     definition = forms_engine_definition(app, form_id)
     walk(client, definition)
     check = client.get(f"/services/{form_id}/check-answers")
-    for _ in range(3):  # a double click, then the back button and send again
-        client.post(f"/services/{form_id}/check-answers", {"csrf_token": check.csrf_token()}, expect=302)
+    sent = [
+        client.post(f"/services/{form_id}/check-answers", {"csrf_token": check.csrf_token()})
+        for _ in range(3)  # a double click, then the back button and send again
+    ]
+    if definition.payment is not None:
+        # Each press opened a payment page and closed the one before: only the last can take money.
+        pages = [response.location for response in sent]
+        assert len(set(pages)) == 3
+        closed = [local_stripe.pay(page) for page in pages[:2]]
+        assert all(page.status_code == 200 and "expired" in page.text for page in closed)
+        follow_payment(client, local_stripe, pages[-1])
     assert db.session.scalar(sa.select(sa.func.count(Case.id)).where(Case.service_id == form_id)) == 1
 
 
@@ -217,7 +227,7 @@ def test_hostile_values_in_every_field_get_errors_or_are_stored_escaped_never_a_
         client.get(f"/services/{form_id}/begin", expect=302)
         for index, step in enumerate(route[: target + 1]):
             shown = client.get(f"/services/{form_id}/{step.id}")
-            example = example_page_data(step)
+            example = example_page_data(step, shown)
             data = {"csrf_token": shown.csrf_token(), **example}
             if index == target:
                 # Every box the page posts, parts of compound questions (address, date) included.

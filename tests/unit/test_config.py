@@ -7,6 +7,8 @@ PRODUCTION = {
     "SECRET_KEY": "x" * 40,
     "DATABASE_URL": "postgresql://x/y",
     "PUBLIC_BASE_URL": "https://services.demo-borough.example",
+    "STRIPE_SECRET_KEY": "sk_live_" + "a" * 24,
+    "STRIPE_WEBHOOK_SECRET": "whsec_" + "b" * 24,
 }
 
 
@@ -51,3 +53,42 @@ def test_brand_colour_must_be_readable_with_white_text(tmp_path):
 def test_numbers_in_the_environment_are_checked(tmp_path):
     with pytest.raises(ConfigError, match="SESSION_IDLE_MINUTES must be a whole number"):
         load_config({"SESSION_IDLE_MINUTES": "soon", "DOORSTEP_INSTANCE_PATH": str(tmp_path)})
+
+
+def test_production_can_never_use_the_local_stripe_server_or_its_keys(tmp_path):
+    config = load_config({**PRODUCTION, "DOORSTEP_INSTANCE_PATH": str(tmp_path)})
+    assert config["STRIPE_API_BASE"] == ""  # the stripe library's own default, api.stripe.com
+    with pytest.raises(ConfigError, match="local Stripe server"):
+        load_config({**PRODUCTION, "STRIPE_API_BASE": "http://127.0.0.1:8420"})
+    with pytest.raises(ConfigError, match="local Stripe server"):
+        load_config(PRODUCTION, {"STRIPE_API_BASE": "http://127.0.0.1:8420"})
+    with pytest.raises(ConfigError, match="STRIPE_SECRET_KEY"):
+        load_config({**PRODUCTION, "STRIPE_SECRET_KEY": ""})
+    with pytest.raises(ConfigError, match="STRIPE_SECRET_KEY"):
+        load_config({**PRODUCTION, "STRIPE_SECRET_KEY": "sk_test_doorstep_local"})
+    with pytest.raises(ConfigError, match="STRIPE_WEBHOOK_SECRET"):
+        load_config({**PRODUCTION, "STRIPE_WEBHOOK_SECRET": ""})
+
+
+def test_development_talks_to_the_local_stripe_server(tmp_path):
+    config = load_config({"DOORSTEP_INSTANCE_PATH": str(tmp_path), "LOCAL_STRIPE_PORT": "8499"})
+    assert config["STRIPE_API_BASE"] == "http://127.0.0.1:8499"
+    assert config["STRIPE_SECRET_KEY"].startswith("sk_test_")
+
+
+def test_the_local_stripe_server_refuses_to_start_in_production():
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    result = subprocess.run(
+        [sys.executable, "-m", "devtools.local_stripe", "--port", "0"],
+        env={**os.environ, "DOORSTEP_ENV": "production"},
+        cwd=Path(__file__).resolve().parents[2],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode != 0
+    assert "never production" in result.stderr
