@@ -289,9 +289,7 @@ def test_a_paid_form_whose_price_is_nothing_is_sent_without_a_payment_page(app, 
     assert db.session.scalar(sa.select(Booking)).status == BookingStatus.CONFIRMED
 
 
-def test_someone_who_gets_everything_in_large_print_gets_their_receipt_in_it_too(
-    app, database, client, local_stripe
-):
+def test_someone_who_gets_everything_in_large_print_gets_their_receipt_in_it_too(app, database, client, local_stripe):
     from app.models import AlternativeFormat, CaseEventKind
     from tests.factories import make_user, sign_in
 
