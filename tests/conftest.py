@@ -1,7 +1,7 @@
 import pytest
 import sqlalchemy as sa
 from flask import globals as flask_globals
-from flask import has_app_context
+from flask import current_app, has_app_context
 from sqlalchemy.orm import scoped_session, sessionmaker
 
 from app import create_app
@@ -37,6 +37,28 @@ def app(tmp_path_factory, local_stripe):
         db.engine.dispose()
 
 
+class TestSessionRouter:
+    """Stands in for `db.session` during a test: the test app (and code outside any app) gets the
+    test's session, bound to the connection that is rolled back; an app serving real HTTP on another
+    thread (the browser tests' live server, which may get a late webhook) keeps its own sessions.
+    `db` is one object for every app in the process, so without this a request to that server would
+    write into the test's transaction."""
+
+    def __init__(self, test_session, original):
+        self._test_session, self._original = test_session, original
+
+    def _target(self):
+        if has_app_context() and current_app.config.get("LIVE_SERVER"):
+            return self._original
+        return self._test_session
+
+    def __call__(self, *args, **kwargs):
+        return self._target()(*args, **kwargs)
+
+    def __getattr__(self, name):
+        return getattr(self._target(), name)
+
+
 @pytest.fixture
 def database(app):
     """Each test runs inside a transaction that is rolled back; commits become savepoints."""
@@ -44,18 +66,23 @@ def database(app):
         connection = db.engine.connect()
         outer = connection.begin()
     original = db.session
-    db.session = scoped_session(
+    test_session = scoped_session(
         sessionmaker(bind=connection, join_transaction_mode="create_savepoint"),
         # Each request gets its own session, as in production; the test's own code shares scope 0.
         scopefunc=lambda: id(flask_globals.app_ctx._get_current_object()) if has_app_context() else 0,
     )
+    db.session = TestSessionRouter(test_session, original)
     try:
         yield db
     finally:
-        db.session.remove()
+        test_session.remove()
         db.session = original
-        outer.rollback()
-        connection.close()
+        # Closing the connection rolls back whatever a failed test left, even if rollback() itself
+        # fails; a connection left open would hold SQLite's write lock for every test after it.
+        try:
+            outer.rollback()
+        finally:
+            connection.close()
 
 
 @pytest.fixture

@@ -11,6 +11,7 @@ from app.services import accounts, bookings, demo, messages, tokens
 from tests.browser.harness import ROOT, AxeRecorder, LiveServer, start_chrome
 from tests.database import reset_schema
 from tests.form_walk import send, walk
+from tests.local_stripe import LocalStripe
 from tests.pages import PageClient
 from tests.settings import app_overrides, isolated_environ
 
@@ -20,14 +21,27 @@ class Live:
     url: str
     app: object
     arguments: dict  # endpoint -> {argument: value} for this server's data
+    stripe: LocalStripe  # its own, so webhooks about other tests' payments never reach it
 
 
 @pytest.fixture(scope="session")
-def live(tmp_path_factory, local_stripe):
+def live_stripe():
+    server = LocalStripe()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def live(tmp_path_factory, live_stripe):
     tmp_dir = tmp_path_factory.mktemp("browser")
     # Always a private SQLite file: the browser tests change data through the site.
     app = create_app(
-        app_overrides(tmp_dir, f"sqlite:///{tmp_dir / 'browser.sqlite'}", STRIPE_API_BASE=local_stripe.url),
+        app_overrides(
+            tmp_dir,
+            f"sqlite:///{tmp_dir / 'browser.sqlite'}",
+            STRIPE_API_BASE=live_stripe.url,
+            LIVE_SERVER=True,  # see TestSessionRouter in tests/conftest.py
+        ),
         environ=isolated_environ(tmp_dir),
     )
     reset_schema(app)
@@ -50,8 +64,8 @@ def live(tmp_path_factory, local_stripe):
         db.session.commit()
     arguments["staff.case_page"] = {"reference": _make_case(app)}
     with LiveServer(app) as server:
-        local_stripe.send_webhooks_to(f"{server.url}/payments/stripe-webhook")
-        booking = _make_booking(app, local_stripe, demo.DEMO_ACCOUNTS[0])
+        live_stripe.send_webhooks_to(f"{server.url}/payments/stripe-webhook")
+        booking = _make_booking(app, live_stripe, demo.DEMO_ACCOUNTS[0])
         for endpoint in (
             "bookings.booking_page",
             "bookings.change_day",
@@ -62,7 +76,7 @@ def live(tmp_path_factory, local_stripe):
         ):
             arguments[endpoint] = {"reference": booking.reference}
         arguments["staff.collections"] = {"round": booking.round_id, "date": booking.day.isoformat()}
-        yield Live(server.url, app, arguments)
+        yield Live(server.url, app, arguments, live_stripe)
 
 
 @dataclass

@@ -48,7 +48,7 @@ def use_session_of(driver, live, client: PageClient) -> None:
         driver.add_cookie({"name": "doorstep_session", "value": cookie.value, "path": "/"})
 
 
-def test_the_pages_around_a_payment_pass_axe(live, browsers, recorder, local_stripe):
+def test_the_pages_around_a_payment_pass_axe(live, browsers, recorder):
     guest, checkout = paid_form_client(live, staff=False)
     guest_session = urlsplit(checkout).path.rsplit("/", 1)[1]
     staff, link_sent = paid_form_client(live, staff=True)
@@ -83,7 +83,7 @@ def test_the_pages_around_a_payment_pass_axe(live, browsers, recorder, local_str
             (caller, f"/payments/done?session_id={link_session}", "We are checking your payment"),
         ]
     )
-    assert local_stripe.pay(link_checkout).status_code == 303
+    assert live.stripe.pay(link_checkout).status_code == 303
     with live.app.app_context():
         payments.stripe_client().v1.checkout.sessions.expire(guest_session)
     check_pages(
