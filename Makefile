@@ -3,7 +3,8 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 5000
-# The suite runs in this many processes (pytest-xdist); the browser tests dominate its time.
+# The suite runs in this many processes (pytest-xdist, work stealing: a few long browser tests
+# would otherwise leave one process idle at the end).
 TEST_WORKERS ?= 2
 export FLASK_APP := wsgi
 
@@ -69,7 +70,7 @@ browser-deps:
 
 ## test: the whole suite, browser accessibility tests included
 test: build browser-deps lint
-	$(BIN)/pytest -n $(TEST_WORKERS)
+	$(BIN)/pytest -n $(TEST_WORKERS) --dist worksteal
 
 ## bench: page weights, server timings, the inbox with many cases, booked collections
 bench: build

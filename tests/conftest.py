@@ -1,7 +1,7 @@
 import pytest
 import sqlalchemy as sa
-from flask import globals as flask_globals
 from flask import current_app, has_app_context
+from flask import globals as flask_globals
 from sqlalchemy.orm import scoped_session, sessionmaker
 
 from app import create_app

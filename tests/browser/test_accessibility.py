@@ -2,6 +2,7 @@
 desktop widths, in English and Welsh, and on every form after an empty submit."""
 
 import pytest
+from selenium.common.exceptions import TimeoutException
 from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
@@ -69,8 +70,14 @@ def check_error_state(driver) -> list[str]:
     problems = []
     if not driver.title.startswith(("Error:", "Gwall:")):
         problems.append(f"title does not begin 'Error:' ({driver.title})")
-    active = driver.switch_to.active_element
-    if "govuk-error-summary" not in (active.get_attribute("class") or ""):
+    # GOV.UK Frontend moves focus to the summary when its script starts; asking the page itself
+    # (not holding an element reference across that moment) cannot go stale.
+    summary_focused = (
+        "return !!document.activeElement && document.activeElement.classList.contains('govuk-error-summary')"
+    )
+    try:
+        WebDriverWait(driver, 5).until(lambda d: d.execute_script(summary_focused))
+    except TimeoutException:
         problems.append("focus is not on the error summary")
     for link in driver.find_elements(By.CSS_SELECTOR, ".govuk-error-summary a"):
         target = (link.get_attribute("href") or "").split("#", 1)[-1]
