@@ -29,6 +29,8 @@ from app.models import Booking, CollectionSlot, utcnow  # noqa: E402
 from app.services import collection_rounds, demo  # noqa: E402
 from app.services.errors import ServiceError  # noqa: E402
 from tests.database import reset_schema  # noqa: E402
+from tests.form_walk import walk  # noqa: E402
+from tests.pages import PageClient  # noqa: E402
 from tests.settings import app_overrides, isolated_environ  # noqa: E402
 
 REPEATS = int(os.environ.get("BENCH_REPEATS", "30"))
@@ -124,6 +126,14 @@ def main() -> int:
         median, p95 = timed(lambda: collection_rounds.available_days(SERVICE, settings, north, today))
         days = collection_rounds.available_days(SERVICE, settings, north, today)
     print(f"{'free days for an address (' + str(len(days)) + ' offered)':<52} {median:>10.2f} {p95:>8.2f}")
+
+    resident = PageClient(app.test_client())
+    with app.app_context():
+        walk(resident, forms_engine.get(SERVICE))  # the example answers: an address, items, a day
+    day_page = f"/services/{SERVICE}/collection-day"
+    assert resident.get(day_page).status == 200
+    median, p95 = timed(lambda: resident.get(day_page))
+    print(f"{'the collection day page (the dates shown to a person)':<52} {median:>10.2f} {p95:>8.2f}")
 
     staff = app.test_client()
     page = staff.get("/sign-in").get_data(as_text=True)
