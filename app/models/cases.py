@@ -57,10 +57,6 @@ class FormJourney(Base):
 
 class Case(Base):
     __tablename__ = "cases"
-    __table_args__ = (
-        sa.Index("ix_cases_queue", "service_id", "status", "due_date"),
-        sa.Index("ix_cases_status_due", "status", "due_date"),
-    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     reference: Mapped[str] = mapped_column(sa.String(12), unique=True)
@@ -85,6 +81,12 @@ class Case(Base):
     events: Mapped[list["CaseEvent"]] = relationship(
         back_populates="case", order_by="CaseEvent.id", cascade="all, delete-orphan"
     )
+
+
+# The inbox lists cases most urgent first, then by due date: indexes in exactly that order let the
+# database read the first page straight off the index instead of sorting every open case.
+sa.Index("ix_cases_status_order", Case.status, Case.urgent.desc(), Case.due_date, Case.id)
+sa.Index("ix_cases_queue_order", Case.service_id, Case.status, Case.urgent.desc(), Case.due_date, Case.id)
 
 
 class CaseEventKind(enum.StrEnum):

@@ -62,11 +62,20 @@ def inbox(filters: InboxFilters, *, staff: User, page: int = 1) -> InboxPage:
 
 
 def services_in_use() -> list[str]:
-    return list(db.session.scalars(sa.select(Case.service_id).distinct().order_by(Case.service_id)))
+    return _distinct_values(Case.service_id)
 
 
 def wards_in_use() -> list[str]:
-    return list(db.session.scalars(sa.select(Case.ward).where(Case.ward.is_not(None)).distinct().order_by(Case.ward)))
+    return _distinct_values(Case.ward)
+
+
+def _distinct_values(column) -> list:
+    """The column's different values in order, by jumping through its index from each value to the
+    next (a few lookups) rather than reading every case as SELECT DISTINCT would."""
+    found = sa.select(sa.func.min(column).label("value")).cte("found", recursive=True)
+    following = sa.select(column).where(column > found.c.value).order_by(column).limit(1).scalar_subquery()
+    found = found.union_all(sa.select(following).where(found.c.value.is_not(None)))
+    return list(db.session.scalars(sa.select(found.c.value).where(found.c.value.is_not(None))))
 
 
 def find(reference: str) -> Case | None:

@@ -8,6 +8,7 @@ import sqlalchemy as sa
 from app import forms_engine
 from app.extensions import db
 from app.models import AuditEvent, Case, CaseStatus, Channel, OutboundMessage, Role
+from app.services import case_work
 from app.services import cases as cases_service
 from tests.factories import make_user, sign_in
 from tests.form_walk import walk
@@ -147,3 +148,32 @@ def test_staff_take_a_phone_request_recorded_as_telephone_by_them(app, database,
     assert case.channel == Channel.TELEPHONE
     assert case.submitted_by_id == staff.id and case.user_id is None
     assert case.contact_email == "person@example.com"  # the caller's, never the staff member's
+
+
+def test_the_inbox_offers_every_service_and_ward_that_has_cases_once_each(app, database, client):
+    make_case(app, client)  # the example address is in a ward
+    make_case(app, client, "alternative-formats")
+    for service_id, ward in [("missed-bin", None), ("zz-retired-form", "Abbey"), ("missed-bin", "Zetland")]:
+        extra = db.session.scalars(sa.select(Case).limit(1)).first()
+        db.session.add(
+            Case(
+                reference=f"TEST-{service_id[:2]}{ward or 'NO'}"[:12],
+                service_id=service_id,
+                definition_version=extra.definition_version,
+                team="test",
+                answers={},
+                channel=Channel.ONLINE,
+                language="en",
+                ward=ward,
+                due_date=extra.due_date,
+            )
+        )
+    db.session.commit()
+    expected_services = list(db.session.scalars(sa.select(Case.service_id).distinct().order_by(Case.service_id)))
+    expected_wards = list(
+        db.session.scalars(sa.select(Case.ward).where(Case.ward.is_not(None)).distinct().order_by(Case.ward))
+    )
+    assert case_work.services_in_use() == expected_services == ["alternative-formats", "missed-bin", "zz-retired-form"]
+    assert (
+        case_work.wards_in_use() == expected_wards and expected_wards[0] == "Abbey" and expected_wards[-1] == "Zetland"
+    )
