@@ -9,7 +9,7 @@ from flask import abort, current_app, flash, redirect, render_template, request,
 from flask_babel import gettext as _
 
 from app.extensions import db
-from app.forms_engine.routes import _current_journey, _definition, _may_start, _sign_in_first, bp
+from app.forms_engine.routes import _current_journey, _definition, _may_start, _sign_in_first, _unsent_journey, bp
 from app.forms_engine.schema import Definition
 from app.i18n import current_language
 from app.models import PaymentStatus
@@ -117,13 +117,9 @@ def payment_return(form_id):
 def payment_cancelled(form_id):
     """The person left the payment page without paying."""
     definition = _definition(form_id)
-    if not _may_start(definition):
-        return _sign_in_first()
-    found = _current_journey(definition)
-    if found is None:
-        return redirect(url_for("pages.service_start", slug=form_id))
-    if found.case_id is not None:
-        return redirect(url_for("forms.confirmation", form_id=form_id))
+    found, elsewhere = _unsent_journey(definition)
+    if elsewhere is not None:
+        return elsewhere
     booking = paid_forms.booking_for_journey(found)
     return render_template(
         "forms/payment_cancelled.html",

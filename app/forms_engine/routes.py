@@ -160,16 +160,25 @@ def _back_url(definition: Definition, page, answers: dict, changing: bool) -> st
     return url_for("pages.service_start", slug=definition.id)
 
 
+def _unsent_journey(definition: Definition):
+    """(the person's journey through the form, None) while it is being filled in; otherwise
+    (None, where to send them): to sign in, to the start, or to the confirmation once sent."""
+    if not _may_start(definition):
+        return None, _sign_in_first()
+    found = _current_journey(definition)
+    if found is None:
+        return None, redirect(url_for("pages.service_start", slug=definition.id))
+    if found.case_id is not None:
+        return None, redirect(url_for("forms.confirmation", form_id=definition.id))
+    return found, None
+
+
 @bp.route("/<form_id>/check-answers", methods=["GET", "POST"])
 def check_answers(form_id):
     definition = _definition(form_id)
-    if not _may_start(definition):
-        return _sign_in_first()
-    found = _current_journey(definition)
-    if found is None:
-        return redirect(url_for("pages.service_start", slug=form_id))
-    if found.case_id is not None:
-        return redirect(url_for("forms.confirmation", form_id=form_id))
+    found, elsewhere = _unsent_journey(definition)
+    if elsewhere is not None:
+        return elsewhere
     step = form_journeys.next_step(definition, found)
     if step != journey.CHECK_ANSWERS:
         return redirect(_step_url(definition, step))
