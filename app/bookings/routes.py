@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from datetime import date
 
 import stripe
@@ -9,6 +10,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from app.extensions import db
 from app.forms_common import BaseForm, GovRadioField, Required
 from app.forms_engine import questions
 from app.forms_engine.collection_date_field import day_label
@@ -16,7 +18,9 @@ from app.i18n import current_language
 from app.models import PaymentStatus
 from app.services import bookings, cases, paid_forms, payments
 from app.services.errors import ServiceError
+from app.template_helpers import pounds
 
+log = logging.getLogger(__name__)
 bp = Blueprint("bookings", __name__, url_prefix="/bookings", template_folder="templates")
 
 
@@ -74,7 +78,9 @@ def change_day(reference):
         try:
             bookings.change_day(case, booking, date.fromisoformat(form.day.data), actor=current_user)
         except ServiceError as error:
-            if error.message not in ("day-full", "day-not-bookable", "too-late"):
+            if error.message == "too-late":
+                return _too_late(reference)
+            if error.message not in ("day-full", "day-not-bookable"):
                 raise
             form.day.errors = [_("That day is now fully booked. Choose another day")]
         else:
@@ -142,17 +148,17 @@ def cancel(reference):
         return _too_late(reference)
     form = BaseForm()
     if form.validate_on_submit():
-        refunded = bookings.cancel(case, booking, actor=current_user)
+        try:
+            refunded = bookings.cancel(case, booking, actor=current_user)
+        except stripe.StripeError:
+            db.session.rollback()
+            log.exception("cancelling booking %s: the refund failed at Stripe", reference)
+            flash(_("Sorry, we could not cancel your booking just now. Nothing has changed. Try again."), "important")
+            return redirect(url_for("bookings.cancel", reference=reference))
         flash(
-            _("Your booking is cancelled. We have refunded %(amount)s to your card.", amount=_pounds(refunded)),
+            _("Your booking is cancelled. We have refunded %(amount)s to your card.", amount=pounds(refunded)),
             "success",
         )
         return redirect(url_for("bookings.booking_page", reference=reference))
-    refundable = sum(payment.refundable_pence for payment in paid_forms.receipts_for(case))
+    refundable = paid_forms.refundable_pence(case)
     return render_template("bookings/cancel.html", case=case, booking=booking, form=form, refundable=refundable)
-
-
-def _pounds(pence: int) -> str:
-    from app.template_helpers import pounds
-
-    return pounds(pence)

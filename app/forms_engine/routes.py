@@ -12,7 +12,7 @@ from app.forms_engine import journey, questions
 from app.forms_engine.schema import Definition
 from app.i18n import current_language
 from app.models import Channel, Role, SatisfactionRating
-from app.services import cases, form_journeys, paid_forms, satisfaction
+from app.services import bookings, cases, form_journeys, paid_forms, satisfaction
 from app.services.errors import ServiceError
 
 bp = Blueprint("forms", __name__, url_prefix="/services", template_folder="templates")
@@ -233,7 +233,7 @@ def confirmation(form_id):
         feedback=feedback,
         feedback_given=satisfaction.already_answered(case),
         receipts=paid_forms.receipts_for(case),
-        booking=paid_forms.booking_for_case(case),
+        booking=bookings.for_case(case),
     )
 
 

@@ -28,11 +28,10 @@ from app.models import (
     CollectionSlot,
     MessageChannel,
     Payment,
-    PaymentStatus,
     User,
     utcnow,
 )
-from app.services import case_work, cases, collection_rounds, messages, payments, pricing
+from app.services import case_work, cases, collection_rounds, messages, paid_forms, payments, pricing
 from app.services.errors import ServiceError
 from app.template_helpers import pounds
 
@@ -124,7 +123,7 @@ def change_items(case: Case, booking: Booking, items: dict[str, int], *, actor: 
             details={"booking_id": booking.id, "items": items, "price_pence": change.new_price.total_pence},
         )
     if change.difference_pence < 0:
-        _refund(case, -change.difference_pence, reason="fewer items", actor=actor)
+        paid_forms.refund_case(case, -change.difference_pence, reason="fewer items", actor_id=_id(actor))
     _apply_items(case, booking, items, change.new_price.total_pence, actor)
     return None
 
@@ -161,35 +160,13 @@ def cancel(case: Case, booking: Booking, *, actor: User | None) -> int:
     _check_can_change(booking)
     booking.status = BookingStatus.CANCELLED
     booking.updated_at = utcnow()
-    refunded = 0
-    for payment in _paid_payments(case):
-        if payment.refundable_pence:
-            refunded += payment.refundable_pence
-            payments.refund(payment, payment.refundable_pence, reason="booking cancelled", actor_id=_id(actor))
+    refunded = paid_forms.refundable_pence(case)
+    if refunded:
+        paid_forms.refund_case(case, refunded, reason="booking cancelled", actor_id=_id(actor))
     with force_locale(case.language):
         message = _("Your booking is cancelled. We have refunded %(amount)s to your card.", amount=pounds(refunded))
     case_work.change_status(case, actor, CaseStatus.CLOSED, message)
     return refunded
-
-
-def _refund(case: Case, amount: int, *, reason: str, actor: User | None) -> None:
-    for payment in _paid_payments(case):
-        part = min(amount, payment.refundable_pence)
-        if part:
-            payments.refund(payment, part, reason=reason, actor_id=_id(actor))
-            amount -= part
-    if amount:
-        raise ServiceError("refund-too-large")
-
-
-def _paid_payments(case: Case) -> list[Payment]:
-    return list(
-        db.session.scalars(
-            sa.select(Payment)
-            .where(Payment.case_id == case.id, Payment.status == PaymentStatus.PAID)
-            .order_by(Payment.id.desc())
-        )
-    )
 
 
 def _id(actor: User | None) -> int | None:
@@ -222,7 +199,7 @@ def schedule(service_id: str, round_id: str, day: date) -> list[tuple[Booking, C
 
 
 def _address_key(case: Case) -> tuple:
-    address = next((value for value in case.answers.values() if isinstance(value, dict) and "line_1" in value), {})
+    address = address_of(case)
     return (address.get("postcode") or "", address.get("line_1") or "")
 
 
@@ -236,12 +213,13 @@ def schedule_csv(rows: list[tuple[Booking, Case]], item_labels: dict[str, str]) 
     writer.writerow(["reference", "address", "postcode", "items", "where", "status", "concession to check"])
     for booking, case in rows:
         address = address_of(case)
+        street = ", ".join(part for part in (address.get("line_1"), address.get("line_2"), address.get("town")) if part)
         items = "; ".join(f"{item_labels.get(item, item)} x{count}" for item, count in booking.items.items())
         writer.writerow(
             [
                 case.reference,
-                ", ".join(part for part in (address.get("line_1"), address.get("line_2"), address.get("town")) if part),
-                address.get("postcode") or "",
+                _csv_safe(street),
+                _csv_safe(address.get("postcode") or ""),
                 items,
                 _csv_safe(case.answers.get("location_notes") or ""),
                 booking.status.value,
@@ -252,7 +230,8 @@ def schedule_csv(rows: list[tuple[Booking, Case]], item_labels: dict[str, str]) 
 
 
 def _csv_safe(text: str) -> str:
-    # A spreadsheet would run a cell starting with = + - or @ as a formula.
+    # A spreadsheet would run a cell starting with = + - or @ as a formula; addresses typed in by
+    # hand and the notes are the person's own words.
     return "'" + text if text[:1] in ("=", "+", "-", "@") else text
 
 

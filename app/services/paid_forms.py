@@ -28,10 +28,12 @@ from app.models import (
     MessageChannel,
     Payment,
     PaymentStatus,
+    User,
     utcnow,
 )
 from app.services import case_work, cases, collection_rounds, messages, payments, pricing
 from app.services.errors import ServiceError
+from app.template_helpers import pounds
 
 log = logging.getLogger(__name__)
 PURPOSE = "form"
@@ -248,8 +250,30 @@ def receipts_for(case: Case) -> list[Payment]:
     )
 
 
-def booking_for_case(case: Case) -> Booking | None:
-    return db.session.scalar(sa.select(Booking).where(Booking.case_id == case.id))
+def refundable_pence(case: Case) -> int:
+    return sum(payment.refundable_pence for payment in receipts_for(case))
+
+
+def refund_case(case: Case, pence: int, *, reason: str, actor_id: int | None) -> None:
+    """Refund this much of what was paid for the case, from the newest payment back, or nothing
+    at all if it is more than is left to refund."""
+    paid = [payment for payment in reversed(receipts_for(case)) if payment.refundable_pence]
+    if pence <= 0 or pence > sum(payment.refundable_pence for payment in paid):
+        raise ServiceError("refund-too-large")
+    for payment in paid:
+        part = min(pence, payment.refundable_pence)
+        payments.refund(payment, part, reason=reason, actor_id=actor_id, case_id=case.id)
+        pence -= part
+        if not pence:
+            return
+
+
+def staff_refund(case: Case, pence: int, *, reason: str, staff: User) -> None:
+    """A refund staff give from the case page; the person is told why."""
+    refund_case(case, pence, reason=reason, actor_id=staff.id)
+    with force_locale(case.language):
+        message = _("We have refunded %(amount)s: %(reason)s", amount=pounds(pence), reason=reason)
+    case_work.change_status(case, staff, case.status, message)
 
 
 def caller_contact(definition: Definition, answers: dict) -> tuple[MessageChannel, str] | None:

@@ -3,23 +3,27 @@ CSV), the outcome on the day, and refunds on any paid case."""
 
 from __future__ import annotations
 
+import logging
 import re
 from datetime import date, timedelta
 
+import stripe
 from flask import Response, abort, flash, redirect, render_template, request, url_for
-from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from app import forms_engine
+from app.extensions import db
 from app.i18n import current_language
 from app.models import BookingStatus
 from app.security import staff_required
-from app.services import bookings, case_work, cases, paid_forms, payments
+from app.services import bookings, case_work, cases, paid_forms
 from app.services.errors import ServiceError
 from app.staff.case_forms import OutcomeForm, RefundForm
 from app.staff.routes import bp
+from app.template_helpers import pounds
 
+log = logging.getLogger(__name__)
 MONEY = re.compile(r"^£?\s*(\d{1,7})(?:\.(\d{2}))?$")
 
 
@@ -138,37 +142,24 @@ def case_refund(reference):
     case = case_work.find(reference)
     if case is None:
         abort(404)
-    paid = [payment for payment in paid_forms.receipts_for(case) if payment.refundable_pence]
-    refundable = sum(payment.refundable_pence for payment in paid)
+    refundable = paid_forms.refundable_pence(case)
     form = RefundForm()
     if form.validate_on_submit():
         pence = _pence(form.amount.data)
         if pence is None or pence <= 0:
             form.amount.errors = [_("Enter an amount of money, like 12.50")]
         elif pence > refundable:
-            form.amount.errors = [_("The most you can refund is %(amount)s", amount=_pounds(refundable))]
+            form.amount.errors = [_("The most you can refund is %(amount)s", amount=pounds(refundable))]
         else:
-            _refund_across(case, paid, pence, form.reason.data)
-            flash(_("%(amount)s refunded", amount=_pounds(pence)), "success")
+            try:
+                paid_forms.staff_refund(case, pence, reason=form.reason.data, staff=current_user)
+            except stripe.StripeError:
+                db.session.rollback()
+                log.exception("refund for case %s failed at Stripe", case.reference)
+                flash(_("Stripe could not make the refund, so nothing was refunded. Try again later."), "important")
+            else:
+                flash(_("%(amount)s refunded", amount=pounds(pence)), "success")
             return redirect(url_for("staff.case_page", reference=reference))
     return render_template(
         "staff/refund.html", case=case, refundable=refundable, form=form if form.errors else None, refund_form=form
     )
-
-
-def _refund_across(case, paid, pence: int, reason: str) -> None:
-    remaining = pence
-    for payment in paid:
-        part = min(remaining, payment.refundable_pence)
-        if part:
-            payments.refund(payment, part, reason=reason, actor_id=current_user.id, case_id=case.id)
-            remaining -= part
-    with force_locale(case.language):
-        message = _("We have refunded %(amount)s: %(reason)s", amount=_pounds(pence), reason=reason)
-    case_work.change_status(case, current_user, case.status, message)
-
-
-def _pounds(pence: int) -> str:
-    from app.template_helpers import pounds
-
-    return pounds(pence)

@@ -6,6 +6,7 @@ from urllib.parse import urlsplit
 
 import pytest
 import sqlalchemy as sa
+import stripe
 
 from app import forms_engine
 from app.extensions import db
@@ -25,6 +26,7 @@ from app.models import (
 from app.services import bookings, collection_rounds
 from tests.factories import make_user, sign_in
 from tests.form_walk import follow_payment, send, walk
+from tests.local_stripe import free_port
 
 pytestmark = pytest.mark.db
 FORM = "bulky-waste"
@@ -205,6 +207,32 @@ def test_staff_see_the_schedule_record_outcomes_and_refund(app, database, client
     )
     assert refunds_total() == 750
     assert db.session.scalar(sa.select(PaymentRefund)).actor_id is not None
+
+
+def test_when_stripe_cannot_be_reached_cancelling_and_refunding_change_nothing_and_say_so(
+    app, database, client, local_stripe, resident, monkeypatch
+):
+    case, booking = book(app, client, local_stripe)
+    unreachable = stripe.StripeClient("sk_test_x", base_addresses={"api": f"http://127.0.0.1:{free_port()}"})
+    monkeypatch.setitem(app.extensions, "stripe_client", unreachable)
+
+    confirm = client.get(f"/bookings/{case.reference}/cancel")
+    sent = client.post(f"/bookings/{case.reference}/cancel", {"csrf_token": confirm.csrf_token()}, expect=302)
+    again = client.get(sent.location)
+    assert "could not cancel your booking just now" in again.text
+    db.session.refresh(booking)
+    assert booking.status == BookingStatus.CONFIRMED and refunds_total() == 0
+
+    staff_client = type(client)(app.test_client())
+    sign_in(staff_client, make_user(role=Role.STAFF))
+    refund = staff_client.get(f"/staff/cases/{case.reference}/refund")
+    sent = staff_client.post(
+        f"/staff/cases/{case.reference}/refund",
+        {"csrf_token": refund.csrf_token(), "amount": "5.00", "reason": "Goodwill"},
+        expect=302,
+    )
+    assert "nothing was refunded" in staff_client.get(sent.location).text
+    assert refunds_total() == 0
 
 
 def test_staff_book_for_a_caller_who_pays_by_a_link_sent_to_them(app, database, client, local_stripe):
