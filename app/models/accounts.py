@@ -115,6 +115,9 @@ class Organisation(Base):
     memberships: Mapped[list["OrganisationMembership"]] = relationship(
         back_populates="organisation", cascade="all, delete-orphan"
     )
+    addresses: Mapped[list["OrganisationAddress"]] = relationship(
+        back_populates="organisation", cascade="all, delete-orphan", order_by="OrganisationAddress.id"
+    )
 
 
 class OrganisationMembership(Base):
@@ -128,3 +131,23 @@ class OrganisationMembership(Base):
 
     organisation: Mapped[Organisation] = relationship(back_populates="memberships")
     user: Mapped[User] = relationship(back_populates="memberships")
+
+
+class OrganisationAddress(Base):
+    """A business's premises: where its permits, collections and reports belong. Usually a
+    gazetteer address (with its UPRN and ward); typed in when the gazetteer does not have it."""
+
+    __tablename__ = "organisation_addresses"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(sa.ForeignKey("organisations.id", ondelete="CASCADE"), index=True)
+    label: Mapped[str | None] = mapped_column(sa.String(100))  # the firm's own name for it, e.g. "High Street shop"
+    uprn: Mapped[int | None] = mapped_column(sa.BigInteger, index=True)
+    line_1: Mapped[str] = mapped_column(sa.String(200))
+    line_2: Mapped[str | None] = mapped_column(sa.String(200))
+    town: Mapped[str] = mapped_column(sa.String(100))
+    postcode: Mapped[str] = mapped_column(sa.String(10))
+    ward: Mapped[str | None] = mapped_column(sa.String(100))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    organisation: Mapped[Organisation] = relationship(back_populates="addresses")

@@ -6,11 +6,20 @@ from pathlib import Path
 import sqlalchemy as sa
 
 from app.extensions import db
-from app.models import Organisation, OrganisationMembership, OrganisationRole, Role, User, utcnow
+from app.models import (
+    Organisation,
+    OrganisationAddress,
+    OrganisationMembership,
+    OrganisationRole,
+    Role,
+    User,
+    utcnow,
+)
 from app.services import gazetteer, passwords
 
 DEMO_GAZETTEER = Path(__file__).resolve().parents[1] / "demo" / "gazetteer.csv"
 DEMO_ORGANISATION = "Demoton Removals Ltd"
+DEMO_ORGANISATION_PREMISES_UPRN = 100000000022  # its yard, in the gazetteer
 
 
 @dataclass(frozen=True)
@@ -72,6 +81,18 @@ def load() -> tuple[DemoAccount, ...]:
             if organisation is None:
                 organisation = Organisation(name=DEMO_ORGANISATION)
                 db.session.add(organisation)
+                premises = gazetteer.get(DEMO_ORGANISATION_PREMISES_UPRN)
+                organisation.addresses.append(
+                    OrganisationAddress(
+                        label="Yard",
+                        uprn=premises.uprn,
+                        line_1=premises.line_1,
+                        line_2=premises.line_2,
+                        town=premises.town,
+                        postcode=premises.postcode,
+                        ward=premises.ward,
+                    )
+                )
                 db.session.flush()
             has_membership = any(m.organisation_id == organisation.id for m in user.memberships)
             if not has_membership:
