@@ -234,6 +234,15 @@ def test_the_demo_vehicles_cover_what_the_services_need(dvla):
     assert kept.mot_status is MotStatus.VALID and kept.mot_expiry_date > date.today()
 
 
+def test_one_client_serves_several_threads_at_once(dvla):
+    from concurrent.futures import ThreadPoolExecutor
+
+    registrations = ["AA19AAA", "DM19LOW", "DM21EVC", "M472KTX"] * 4
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        makes = list(pool.map(lambda registration: dvla.look_up(registration).make, registrations))
+    assert makes == ["FORD", "TOYOTA", "NISSAN", "ROVER"] * 4
+
+
 def test_the_app_asks_the_dvla_it_is_configured_for(app):
     with app.app_context():
         assert vehicles.client() is vehicles.client()  # one client (and its connections) per app

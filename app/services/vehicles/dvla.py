@@ -21,6 +21,7 @@ a POST): it is never written to the logs here.
 from __future__ import annotations
 
 import logging
+import threading
 import time
 import uuid
 from datetime import datetime
@@ -116,13 +117,25 @@ SERVER_FAILURES = {500, 502, 503, 504}
 
 
 class VehicleEnquiryClient:
-    """One client per app (connections are reused). Thread-safe for look-ups."""
+    """One client per app. Each thread that uses it gets its own connections to the DVLA, kept open
+    between look-ups (a requests Session is not promised to be safe across threads)."""
 
-    def __init__(self, base_url: str, api_key: str, timeout_seconds: float, session: requests.Session | None = None):
+    def __init__(self, base_url: str, api_key: str, timeout_seconds: float):
         self.url = base_url.rstrip("/") + ENQUIRY_PATH
         self.api_key = api_key
         self.timeout_seconds = timeout_seconds
-        self.session = session or requests.Session()
+        self._local = threading.local()
+        self._sessions: list[requests.Session] = []
+        self._sessions_lock = threading.Lock()
+
+    @property
+    def session(self) -> requests.Session:
+        session = getattr(self._local, "session", None)
+        if session is None:
+            session = self._local.session = requests.Session()
+            with self._sessions_lock:
+                self._sessions.append(session)
+        return session
 
     def look_up(self, registration_number: str) -> VehicleDetails:
         """The DVLA's details of the vehicle. Raises InvalidRegistration (before any request) when
@@ -153,7 +166,11 @@ class VehicleEnquiryClient:
         return details
 
     def close(self) -> None:
-        self.session.close()
+        """Close every thread's connections (when the app stops, and in tests)."""
+        with self._sessions_lock:
+            sessions, self._sessions = self._sessions, []
+        for session in sessions:
+            session.close()
 
     def _read(self, response: requests.Response, answered_at: datetime) -> VehicleDetails:
         status = response.status_code
