@@ -53,14 +53,14 @@ def register_api_blueprint(
     prefix = (url_prefix or blueprint.url_prefix or "").rstrip("/")
     if not prefix.startswith("/") or prefix.count("/") < 2:
         raise ValueError(f"an API needs its own versioned URL prefix, like /api/enforcement/v1: {prefix!r}")
+    if any(api.prefix == prefix for api in registered_apis(app)):
+        raise ValueError(f"two APIs at {prefix}")
     csrf.exempt(blueprint)
     app.register_blueprint(blueprint, url_prefix=prefix)
     if EXTENSION_KEY not in app.extensions:
         app.extensions[EXTENSION_KEY] = []
         app.after_request(_never_html)
     apis = app.extensions[EXTENSION_KEY]
-    if any(api.prefix == prefix for api in apis):
-        raise ValueError(f"two APIs at {prefix}")
     apis.append(RegisteredApi(prefix, blueprint.name, error_response))
     apis.sort(key=lambda api: len(api.prefix), reverse=True)  # the most specific prefix wins
 

@@ -144,7 +144,7 @@ def _store(name: str, scope: str, secret: str, created_by: User | None) -> ApiKe
     return key
 
 
-def create(name: str, scope: str, *, created_by: User) -> NewKey:
+def create(name: str, scope: str, *, created_by: User | None) -> NewKey:
     """A new key for one API. The secret in the result is the only copy there will ever be."""
     name = name.strip()
     _check_new_key(name, scope)
