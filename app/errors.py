@@ -17,7 +17,10 @@ PAGES = {400: "400", 403: "403", 404: "404", 405: "405", 413: "413", 429: "429"}
 def init_app(app):
     @app.errorhandler(CSRFError)
     def form_expired(error):
-        return http_error_response(error) or (render_template("errors/form_expired.html"), 400)
+        api_error = http_error_response(error)
+        if api_error is not None:
+            return api_error
+        return render_template("errors/form_expired.html"), 400
 
     @app.errorhandler(HTTPException)
     def http_error(error):
@@ -34,4 +37,7 @@ def init_app(app):
     @app.errorhandler(Exception)
     def unexpected_error(error):
         log.exception("unhandled error")
-        return error_response(500) or (render_template("errors/500.html"), 500)
+        api_error = error_response(500)
+        if api_error is not None:
+            return api_error
+        return render_template("errors/500.html"), 500
