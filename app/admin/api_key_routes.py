@@ -37,7 +37,6 @@ class ApiKeyForm(BaseForm):
         max_length=api_keys.NAME_MAX_LENGTH,
         too_long_message=_l("Name must be 100 characters or fewer"),
         hint=_l("What the key is for, so you can tell it from others. For example, Handheld fleet, north."),
-        spellcheck=False,
     )
     scope = GovRadioField(
         _l("Which API is the key for?"),
