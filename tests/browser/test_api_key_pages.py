@@ -6,9 +6,8 @@ are in the crawl."""
 
 import pytest
 import sqlalchemy as sa
-from selenium.common.exceptions import TimeoutException
+from selenium.common.exceptions import TimeoutException, WebDriverException
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support.expected_conditions import staleness_of
 from selenium.webdriver.support.wait import WebDriverWait
 
 from app.extensions import db
@@ -27,9 +26,12 @@ HEADINGS = {
 
 
 def press_the_button(driver) -> None:
-    button = driver.find_element(By.CSS_SELECTOR, "main form button[type=submit]")
-    button.click()
-    WebDriverWait(driver, 10).until(staleness_of(button), "the form was not sent")
+    old_page = driver.find_element(By.TAG_NAME, "html").id
+    driver.find_element(By.CSS_SELECTOR, "main form button[type=submit]").click()
+    # Mid-navigation the browser can answer with an error; keep asking until the new page is there.
+    WebDriverWait(driver, 10, ignored_exceptions=(WebDriverException,)).until(
+        lambda d: d.find_element(By.TAG_NAME, "html").id != old_page, "the form was not sent"
+    )
 
 
 def test_the_new_key_and_revoked_key_pages_pass_axe(live, browsers, recorder):
