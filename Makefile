@@ -72,10 +72,11 @@ browser-deps:
 test: build browser-deps lint
 	$(BIN)/pytest -n $(TEST_WORKERS) --dist worksteal
 
-## bench: page weights, server timings, the inbox with many cases, booked collections
+## bench: page weights, server timings, the inbox with many cases, booked collections, API key checks
 bench: build
 	$(BIN)/python scripts/bench.py
 	$(BIN)/python scripts/bench_bookings.py
+	$(BIN)/python scripts/bench_api_keys.py
 
 lint: $(VENV)/.installed
 	$(BIN)/ruff check .

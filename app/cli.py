@@ -44,7 +44,7 @@ def demo_cli():
 
 @demo_cli.command("load")
 def demo_load():
-    """Load the demo gazetteer and accounts. Safe to run again; refused in production."""
+    """Load the demo gazetteer, accounts and API keys. Safe to run again; refused in production."""
     from app.services import demo
 
     if current_app.config["ENV_NAME"] == "production":
@@ -54,6 +54,9 @@ def demo_load():
     click.echo("Demo accounts (these passwords work only in the demo data):")
     for account in accounts:
         click.echo(f"  {account.label:<22} {account.email:<34} {account.password}")
+    click.echo("Demo API keys (these work only in the demo data):")
+    for key in demo.DEMO_API_KEYS:
+        click.echo(f"  {key.scope:<22} {key.secret}")
 
 
 @click.group("messages", help="The outbox of emails and text messages.")

@@ -12,6 +12,12 @@ from pythonjsonlogger.json import JsonFormatter
 log = logging.getLogger("doorstep.requests")
 
 
+def add_fields(**fields) -> None:
+    """More fields for this request's log line, like the API key that called (`api_key_id`). Ids and
+    codes only: never personal data, never a secret. None values are left out."""
+    g.setdefault("log_fields", {}).update({name: value for name, value in fields.items() if value is not None})
+
+
 def init_app(app):
     if not log.handlers:
         handler = logging.StreamHandler(sys.stderr)
@@ -31,6 +37,7 @@ def init_app(app):
         log.info(
             "request",
             extra={
+                **g.get("log_fields", {}),
                 "request_id": g.get("request_id"),
                 "method": request.method,
                 "route": request.url_rule.rule if request.url_rule else None,

@@ -22,7 +22,7 @@ from app.models import User, utcnow  # noqa: E402
 from app.services import demo  # noqa: E402
 from tests.database import reset_schema  # noqa: E402
 from tests.page_weight import BUDGET_BYTES, measure  # noqa: E402
-from tests.routes import NOT_PAGES, all_routes  # noqa: E402
+from tests.routes import all_routes, is_page  # noqa: E402
 from tests.settings import app_overrides, isolated_environ  # noqa: E402
 
 REPEATS = int(os.environ.get("BENCH_REPEATS", "30"))
@@ -134,7 +134,7 @@ def main() -> int:
     print(f"{'page':<44} {'weight (B)':>10} {'median ms':>10} {'p95 ms':>8} {'queries':>8}")
     heaviest = 0
     for route in all_routes(app):
-        if "GET" not in route.methods or route.endpoint in NOT_PAGES:
+        if not is_page(app, route):
             continue
         page = route.url(app)
         if route.endpoint == "staff.case_page" and example_reference:

@@ -24,6 +24,8 @@ EXAMPLE_ARGUMENTS = {
     "form_id": lambda: "missed-bin",
     "page_id": lambda: "bin-type",
     "reference": lambda: "ACDE-FGHJ",
+    "key_id": lambda: 1,
+    "format": lambda: "json",  # an API's response format (Open311's requests.json or .xml)
 }
 
 
@@ -54,6 +56,19 @@ def all_routes(app) -> list[Route]:
         assert not missing, f"tests/routes.py needs an example value for {missing} in {rule.rule}"
         routes.append(Route(rule.endpoint, rule.rule, frozenset(rule.methods), tuple(sorted(rule.arguments))))
     return sorted(routes, key=lambda route: route.rule)
+
+
+def is_api(app, route: Route) -> bool:
+    """Under an API's prefix (registered with app.api.register_api_blueprint): answers machines, in
+    JSON or XML, never a page."""
+    from app.api.blueprints import api_for_path
+
+    return api_for_path(route.rule, app) is not None
+
+
+def is_page(app, route: Route) -> bool:
+    """An HTML page a person reads, for the accessibility and page-weight checks."""
+    return "GET" in route.methods and route.endpoint not in NOT_PAGES and not is_api(app, route)
 
 
 def view_roles(app, endpoint: str):

@@ -55,3 +55,7 @@ def change_role(user_id):
             )
             return redirect(url_for("admin.users"))
     return render_template("admin/change_role.html", form=form, person=person)
+
+
+# The API key pages register on this blueprint too.
+from app.admin import api_key_routes  # noqa: E402, F401

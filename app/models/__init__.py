@@ -11,6 +11,7 @@ from app.models.accounts import (
     Role,
     User,
 )
+from app.models.api_keys import ApiKey
 from app.models.base import Base, utcnow
 from app.models.bookings import ACTIVE_STATUSES, Booking, BookingStatus, CollectionSlot
 from app.models.cases import (
@@ -35,6 +36,7 @@ __all__ = [
     "BookingStatus",
     "CollectionSlot",
     "AlternativeFormat",
+    "ApiKey",
     "AuditEvent",
     "AuthSession",
     "Base",

@@ -15,7 +15,7 @@ from app.models import (
     User,
     utcnow,
 )
-from app.services import gazetteer, passwords
+from app.services import api_keys, gazetteer, passwords
 
 DEMO_GAZETTEER = Path(__file__).resolve().parents[1] / "demo" / "gazetteer.csv"
 DEMO_ORGANISATION = "Demoton Removals Ltd"
@@ -55,6 +55,20 @@ DEMO_ACCOUNTS = (
     DemoAccount("Staff", "staff@demo.doorstep.example", "demo-staff-pass", "Jordan Hughes", Role.STAFF),
     DemoAccount("Admin", "admin@demo.doorstep.example", "demo-admin-pass", "Casey Williams", Role.ADMIN),
 )
+
+
+@dataclass(frozen=True)
+class DemoApiKey:
+    name: str
+    scope: str
+    secret: str  # published in the README: it works only where the demo data is loaded
+
+
+DEMO_API_KEYS = (
+    DemoApiKey("Demo handhelds", api_keys.ENFORCEMENT, "dsk_demoenfo_demo-enforcement-key-only-for-the-demo-data"),
+    DemoApiKey("Demo Open311 client", api_keys.OPEN311, "dsk_demo0311_demo-open311-key-only-for-the-demo-data-311"),
+)
+DEMO_API_KEYS_CREATED_BY = "admin@demo.doorstep.example"
 
 
 def load() -> tuple[DemoAccount, ...]:
@@ -99,5 +113,8 @@ def load() -> tuple[DemoAccount, ...]:
                 db.session.add(
                     OrganisationMembership(organisation=organisation, user=user, role=account.organisation_role)
                 )
+    admin = db.session.scalar(sa.select(User).where(User.email == DEMO_API_KEYS_CREATED_BY))
+    for demo_key in DEMO_API_KEYS:
+        api_keys.create_demo_key(demo_key.name, demo_key.scope, demo_key.secret, created_by=admin)
     db.session.flush()
     return DEMO_ACCOUNTS

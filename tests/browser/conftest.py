@@ -6,7 +6,7 @@ import sqlalchemy as sa
 
 from app import create_app, forms_engine
 from app.extensions import db
-from app.models import Case, User
+from app.models import ApiKey, Case, User
 from app.services import accounts, bookings, demo, messages, tokens
 from tests.browser.harness import ROOT, AxeRecorder, LiveServer, start_chrome
 from tests.database import reset_schema
@@ -57,7 +57,9 @@ def live(tmp_path_factory, live_stripe, local_dvla):
             accounts.RESET,
             {"uid": resident.id, "fp": accounts._password_fingerprint(resident)},
         )
+        demo_key_id = db.session.scalar(sa.select(ApiKey.id).where(ApiKey.name == demo.DEMO_API_KEYS[0].name))
         arguments = {
+            "admin.revoke_api_key": {"key_id": demo_key_id},
             "staff.resident": {"user_id": resident.id},
             "admin.change_role": {"user_id": volunteer.id},
             "dev.outbox_message": {"message_id": message.id},

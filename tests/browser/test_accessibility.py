@@ -12,7 +12,7 @@ from app import forms_engine
 from app.pages.catalogue import SERVICES
 from app.services import demo
 from tests.browser.harness import AXE_SCRIPT, AXE_TAGS, WIDTHS
-from tests.routes import NOT_PAGES, all_routes
+from tests.routes import all_routes, is_page
 
 pytestmark = pytest.mark.browser
 
@@ -24,7 +24,7 @@ FIELD_SELECTOR = "input:not([type=hidden]), select, textarea"
 def page_urls(live) -> list[tuple[str, str]]:
     urls = []
     for route in all_routes(live.app):
-        if "GET" not in route.methods or route.endpoint in NOT_PAGES:
+        if not is_page(live.app, route):
             continue
         if route.endpoint == "pages.service_start":
             with live.app.app_context():
