@@ -28,6 +28,7 @@ from app.models.cases import (
 from app.models.gazetteer import GazetteerAddress
 from app.models.messages import MessageChannel, MessageStatus, OutboundMessage
 from app.models.payments import Payment, PaymentRefund, PaymentStatus, StripeEvent
+from app.models.scheduler import JobOutcome, ScheduledJob
 
 __all__ = [
     "ACTIVE_STATUSES",
@@ -49,6 +50,7 @@ __all__ = [
     "SatisfactionResponse",
     "ContactMethod",
     "GazetteerAddress",
+    "JobOutcome",
     "MessageChannel",
     "MessageStatus",
     "Organisation",
@@ -61,6 +63,7 @@ __all__ = [
     "PaymentStatus",
     "StripeEvent",
     "Role",
+    "ScheduledJob",
     "User",
     "utcnow",
 ]
