@@ -21,6 +21,15 @@ def local_stripe():
 
 
 @pytest.fixture(scope="session")
+def local_s3():
+    from tests.s3_server import LocalS3
+
+    server = LocalS3()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
 def app(tmp_path_factory, local_stripe):
     tmp_dir = tmp_path_factory.mktemp("app")
     application = create_app(
