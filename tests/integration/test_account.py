@@ -187,3 +187,9 @@ def test_language_switch_is_kept_on_the_account(client, resident):
     assert reload(resident).language == "cy"
     welsh = client.get("/account/phone")
     assert welsh.soup.html["lang"] == "cy"
+
+
+def test_the_account_page_shows_the_email_address_itself_not_markup(client, resident):
+    page = client.get("/account/")
+    shown = page.soup.find("dd", class_="doorstep-break-anywhere")
+    assert shown.get_text(strip=True) == resident.email and "<span" not in page.text

@@ -10,11 +10,11 @@ import pytest
 import sqlalchemy as sa
 
 from app.extensions import db
-from app.models import JobOutcome, MessageStatus, OutboundMessage, Role, ScheduledJob, User, utcnow
+from app.models import JobOutcome, MessageStatus, OutboundMessage, Role, ScheduledJob, User
 from app.scheduler import locks, runner
 from app.scheduler.registry import JOBS, Registry, register
 from app.services import messages
-from tests.factories import make_user, sign_in
+from tests.factories import make_user, record_job_runs, sign_in
 
 pytestmark = pytest.mark.db
 
@@ -150,35 +150,8 @@ def test_the_old_commands_take_the_same_lock_and_are_recorded(app, database):
     assert busy.exit_code == 1 and "Another machine is running this job now" in busy.output
 
 
-def seed_runs():
-    now = utcnow()
-    db.session.add_all(
-        [
-            ScheduledJob(
-                name="send-messages",
-                last_started_at=now - timedelta(seconds=3),
-                last_finished_at=now - timedelta(seconds=2),
-                last_outcome=JobOutcome.OK,
-                last_counts={"sent": 4, "retrying": 1, "failed": 0},
-                last_machine="web-2",
-                last_ok_started_at=now - timedelta(seconds=3),
-            ),
-            ScheduledJob(
-                name="reconcile-payments",
-                last_started_at=now - timedelta(minutes=1),
-                last_finished_at=now - timedelta(minutes=1),
-                last_outcome=JobOutcome.FAILED,
-                last_error="APIConnectionError: <b>Stripe</b> did not answer",
-                last_machine="web-1",
-                failures_in_a_row=3,
-            ),
-        ]
-    )
-    db.session.commit()
-
-
 def test_admins_see_each_jobs_last_run_and_outcome(app, database, client):
-    seed_runs()
+    record_job_runs()
     sign_in(client, make_user(role=Role.ADMIN))
     page = client.get("/admin/scheduled-jobs")
     cards = {
@@ -195,8 +168,11 @@ def test_admins_see_each_jobs_last_run_and_outcome(app, database, client):
     failing = cards["Settle card payments whose confirmation from Stripe never came"]
     assert "Failed" in failing.get_text() and "Every 5 minutes" in failing.get_text()
     assert "APIConnectionError: <b>Stripe</b> did not answer" in failing.get_text()  # shown as text, not markup
-    assert failing.find("b") is None
+    assert failing.find("b") is None and "<span" not in failing.get_text()
     assert "Failed runs in a row 3" in failing.get_text(" ", strip=True)
+    purging = next(card for title, card in cards.items() if title.startswith("Delete expired sign-ins"))
+    purging = purging.get_text(" ", strip=True)
+    assert "Running" in purging and "Finished Not yet" in purging and "Every day at 3:00AM (UK time)" in purging
     reminders = cards["Remind people whose bulky waste is collected tomorrow"].get_text(" ", strip=True)
     assert "Not run yet" in reminders and "Every day at 10:00AM (UK time)" in reminders and "Due now" in reminders
 
