@@ -128,7 +128,9 @@ class Machines:
         return started
 
     def scheduler(self, name: str) -> Process:
-        return self.start(name, [sys.executable, "-m", "flask", "scheduler", "run", "--tick", "0.5"])
+        # DEBUG: every job run is logged, idle ones too, for the test to check none overlapped.
+        command = [sys.executable, "-m", "flask", "scheduler", "run", "--tick", "0.5"]
+        return self.start(name, command, LOG_LEVEL="DEBUG")
 
     def wait_until_serving(self, timeout: float = 60) -> None:
         deadline = time.monotonic() + timeout

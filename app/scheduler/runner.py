@@ -14,7 +14,7 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 from flask import current_app
@@ -29,6 +29,7 @@ from app.scheduler.registry import JOBS, Job, Registry
 log = logging.getLogger("doorstep.scheduler")
 
 RAN, BUSY, NOT_DUE = "ran", "busy", "not-due"
+QUIET_BELOW = timedelta(minutes=1)
 
 
 def configure_logging(level: str) -> None:
@@ -106,7 +107,7 @@ def _run_locked(job: Job, force: bool, function) -> Run:
     record.last_outcome = JobOutcome.RUNNING
     record.last_machine = machine()
     db.session.commit()
-    log.info("job started", extra={"job": job.name, "machine": machine(), "pid": os.getpid()})
+    log.debug("job started", extra={"job": job.name, "machine": machine(), "pid": os.getpid()})
     clock = time.perf_counter()
     try:
         counts = function()
@@ -118,7 +119,11 @@ def _run_locked(job: Job, force: bool, function) -> Run:
     else:
         run = Run(RAN, JobOutcome.OK, counts=dict(counts) if counts else None)
     _record_outcome(job, started, run)
-    log.info(
+    # A job that runs every few seconds and found nothing to do is only worth a line when debugging.
+    idle = job.every is not None and job.every < QUIET_BELOW and run.outcome is JobOutcome.OK
+    idle = idle and not any((run.counts or {}).values())
+    log.log(
+        logging.DEBUG if idle else logging.INFO,
         "job finished",
         extra={
             "job": job.name,

@@ -75,6 +75,7 @@ def test_two_web_processes_and_two_schedulers_share_sign_ins_limits_files_messag
         schedulers = [machines.scheduler("scheduler-a"), machines.scheduler("scheduler-b")]
         machines.wait_until_serving()
         servers = [process.url for process in web]
+        names = {process.url: process.name for process in web}
         bucket = machines.environ["UPLOAD_S3_BUCKET"]
         phases = figures["seconds"] = {"start-up": round(time.perf_counter() - clock, 1)}
 
@@ -85,12 +86,14 @@ def test_two_web_processes_and_two_schedulers_share_sign_ins_limits_files_messag
 
         timed("signed in on both", signed_in_on_one_is_signed_in_on_the_other, servers)
         timed("sign-in attempts (status, machine)", rate_limits_are_counted_across_both, servers, redis, web)
-        timed("file", a_file_sent_through_one_is_served_by_the_other, app, servers, s3, bucket)
-        timed("holds", fifty_guests_for_five_places, app, servers)
+        timed("file", a_file_sent_through_one_is_served_by_the_other, app, servers, s3, bucket, names)
+        timed("holds", fifty_guests_for_five_places, app, servers, names)
         timed("messages", each_message_is_sent_once, app, schedulers)
+        # Stopped first (SIGTERM, as a deploy does): running jobs finish, so every record and log is final.
+        exit_codes = machines.stop()
         timed("job runs", jobs_never_overlap_and_daily_ones_ran_once, app, schedulers)
     finally:
-        exit_codes = machines.stop()
+        machines.stop()
         stripe.stop()
         s3.stop()
         redis.stop()
@@ -155,7 +158,7 @@ def rate_limits_are_counted_across_both(servers, redis, web):
     return [(status, names[server]) for status, server in attempts]
 
 
-def a_file_sent_through_one_is_served_by_the_other(app, servers, s3, bucket):
+def a_file_sent_through_one_is_served_by_the_other(app, servers, s3, bucket, names):
     person = browser(servers, "203.0.113.20")
     with app.app_context():
         definition = forms_engine.get("alternative-formats")
@@ -182,10 +185,10 @@ def a_file_sent_through_one_is_served_by_the_other(app, servers, s3, bucket):
     content = download.get_data()
     assert content == s3.client.get_object(Bucket=bucket, Key=f"uploads/{key}")["Body"].read()
     assert Image.open(BytesIO(content)).size == (40, 30)
-    return {"uploaded through": uploaded_on, "downloaded from": other, "bytes": len(content)}
+    return {"uploaded through": names[uploaded_on], "downloaded from": names[other], "bytes": len(content)}
 
 
-def fifty_guests_for_five_places(app, servers):
+def fifty_guests_for_five_places(app, servers, names):
     """The first guest fills in the form page by page as a person would; the other 49 send the same
     answers (without the optional photo) straight to each page, which is all the server sees anyway.
     Then all 50 press "Accept and pay" at the same moment, half of them on each machine."""
@@ -250,7 +253,7 @@ def fifty_guests_for_five_places(app, servers):
         "places": PLACES,
         "held": len(to_pay),
         "told the day is full": len(day_full),
-        "sent to each machine": dict(Counter(server for _status, _location, server in outcomes)),
+        "sent to each machine": dict(Counter(names[server] for _status, _location, server in outcomes)),
         "seconds to fill in 50 forms": round(filled_in, 1),
         "seconds for the 50 sends": round(sent, 2),
     }
