@@ -14,6 +14,11 @@ from pathlib import Path
 BASE_DIR = Path(__file__).resolve().parent
 STRIPE_LIVE_API_BASE = "https://api.stripe.com"
 LOCAL_STRIPE_KEY = "sk_test_doorstep_local"
+# The DVLA Vehicle Enquiry Service and its test environment (both in the DVLA's OpenAPI document).
+DVLA_LIVE_API_BASE = "https://driver-vehicle-licensing.api.gov.uk"
+DVLA_UAT_API_BASE = "https://uat.driver-vehicle-licensing.api.gov.uk"
+# Not a secret: the key the local DVLA stand-in (devtools/local_dvla.py) accepts, outside production.
+LOCAL_DVLA_KEY = "doorstep-local-dvla-key"
 
 
 class ConfigError(RuntimeError):
@@ -34,6 +39,19 @@ def _int(environ, name: str, default: int) -> int:
         return int(raw)
     except ValueError as error:
         raise ConfigError(f"{name} must be a whole number, not {raw!r}") from error
+
+
+def _seconds(environ, name: str, default: float) -> float:
+    raw = environ.get(name)
+    if raw in (None, ""):
+        return default
+    try:
+        value = float(raw)
+    except ValueError as error:
+        raise ConfigError(f"{name} must be a number of seconds, not {raw!r}") from error
+    if not 0 < value <= 60:
+        raise ConfigError(f"{name} must be more than 0 and at most 60 seconds, not {raw!r}")
+    return value
 
 
 def relative_luminance(hex_colour: str) -> float:
@@ -188,6 +206,15 @@ def load_config(environ: dict | None = None, overrides: dict | None = None) -> d
         "PAYMENT_SESSION_MINUTES": _int(environ, "PAYMENT_SESSION_MINUTES", 30),
         # A payment link staff send a caller (a booking by phone) lasts longer: the day is held as long.
         "PAYMENT_LINK_MINUTES": _int(environ, "PAYMENT_LINK_MINUTES", 24 * 60 - 5),
+        # Vehicle details. Outside production the app asks the local DVLA stand-in that `make run`
+        # and the tests start (devtools/local_dvla.py); in production the DVLA itself.
+        "DVLA_API_BASE": (
+            environ.get("DVLA_API_BASE")
+            or ("" if production else f"http://127.0.0.1:{_int(environ, 'LOCAL_DVLA_PORT', 8421)}")
+        ).rstrip("/"),
+        "DVLA_API_KEY": environ.get("DVLA_API_KEY") or ("" if production else LOCAL_DVLA_KEY),
+        # A person waits for the answer, and a slow DVLA is treated as an unavailable one.
+        "DVLA_TIMEOUT_SECONDS": _seconds(environ, "DVLA_TIMEOUT_SECONDS", 5.0),
         # Static files
         "STATIC_MAX_AGE_SECONDS": 365 * 24 * 3600,
         "COMPRESS_MIMETYPES": ["text/html", "application/json", "text/csv"],
@@ -202,6 +229,7 @@ def load_config(environ: dict | None = None, overrides: dict | None = None) -> d
         raise ConfigError("The development outbox page cannot be turned on in production")
     if production:
         _check_production_payments(config)
+        _check_production_vehicle_lookups(config)
     if production and config["MESSAGE_DELIVERY"] not in {"smtp", "notify"}:
         raise ConfigError("MESSAGE_DELIVERY must be smtp or notify in production")
     _check_shared_state(config, production)
@@ -243,6 +271,16 @@ def _check_production_payments(config: dict) -> None:
         raise ConfigError("STRIPE_SECRET_KEY must be the council's Stripe secret key in production")
     if not config["STRIPE_WEBHOOK_SECRET"].startswith("whsec_"):
         raise ConfigError("STRIPE_WEBHOOK_SECRET must be the webhook signing secret (whsec_...) in production")
+
+
+def _check_production_vehicle_lookups(config: dict) -> None:
+    if config["DVLA_API_BASE"].rstrip("/") not in (DVLA_LIVE_API_BASE, DVLA_UAT_API_BASE):
+        raise ConfigError(
+            f"DVLA_API_BASE must be the DVLA's own address in production ({DVLA_LIVE_API_BASE}, or its test "
+            f"environment {DVLA_UAT_API_BASE}): the local DVLA stand-in cannot be used"
+        )
+    if not config["DVLA_API_KEY"] or config["DVLA_API_KEY"] == LOCAL_DVLA_KEY:
+        raise ConfigError("DVLA_API_KEY must be the council's Vehicle Enquiry Service API key in production")
 
 
 def _instance_secret(instance: Path) -> str:

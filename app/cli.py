@@ -108,8 +108,8 @@ def forms_cli():
 @click.argument("folder", required=False, type=click.Path(exists=True, file_okay=False, path_type=Path))
 def forms_check(folder: Path | None):
     """Check every definition in FOLDER (by default the app's definitions folder)."""
+    from app.form_model.loader import DefinitionError, load_folder
     from app.forms_engine import DEFAULT_FOLDER
-    from app.forms_engine.registry import DefinitionError, load_folder
 
     folder = folder or Path(current_app.config.get("FORM_DEFINITIONS_DIR") or DEFAULT_FOLDER)
     try:
@@ -128,8 +128,8 @@ def forms_check(folder: Path | None):
 @click.option("--folder", type=click.Path(file_okay=False, path_type=Path), default=None)
 def forms_new(name: str, folder: Path | None):
     """Start a new definition called NAME (lower case and hyphens, like report-a-pothole)."""
+    from app.form_model.schema import SLUG
     from app.forms_engine import DEFAULT_FOLDER
-    from app.forms_engine.schema import SLUG
 
     if not SLUG.fullmatch(name):
         raise click.ClickException("Use lower-case letters, numbers and hyphens, starting with a letter")

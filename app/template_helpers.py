@@ -3,6 +3,8 @@
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
+from app.money import pounds
+
 
 def password_input_params() -> dict:
     """The show/hide password button's words, in the page's language."""
@@ -56,10 +58,3 @@ def case_status_label(status) -> str:
 
 def channel_label(channel) -> str:
     return str(CHANNEL_LABELS[getattr(channel, "value", channel)])
-
-
-def pounds(pence: int) -> str:
-    """Integer pence as money people read: 3500 is £35.00."""
-    sign = "-" if pence < 0 else ""
-    pence = abs(pence)
-    return f"{sign}£{pence // 100:,}.{pence % 100:02d}"

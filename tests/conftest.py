@@ -8,6 +8,7 @@ from app import create_app
 from app.extensions import db
 from app.services import demo, gazetteer
 from tests.database import reset_schema
+from tests.local_dvla import LocalDvla, close_vehicle_client
 from tests.local_stripe import LocalStripe
 from tests.pages import PageClient
 from tests.settings import app_overrides, database_url_for, isolated_environ
@@ -30,10 +31,26 @@ def local_s3():
 
 
 @pytest.fixture(scope="session")
-def app(tmp_path_factory, local_stripe):
+def local_dvla():
+    server = LocalDvla()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def dvla_outage(local_dvla):
+    """The local DVLA stand-in, put back to normal after the test (an outage or slowness ends)."""
+    yield local_dvla
+    local_dvla.back_to_normal()
+
+
+@pytest.fixture(scope="session")
+def app(tmp_path_factory, local_stripe, local_dvla):
     tmp_dir = tmp_path_factory.mktemp("app")
     application = create_app(
-        app_overrides(tmp_dir, database_url_for(tmp_dir), STRIPE_API_BASE=local_stripe.url),
+        app_overrides(
+            tmp_dir, database_url_for(tmp_dir), STRIPE_API_BASE=local_stripe.url, DVLA_API_BASE=local_dvla.url
+        ),
         environ=isolated_environ(tmp_dir),
     )
     reset_schema(application)
@@ -42,6 +59,7 @@ def app(tmp_path_factory, local_stripe):
         gazetteer.import_csv(demo.DEMO_GAZETTEER)
         db.session.commit()
     yield application
+    close_vehicle_client(application)
     with application.app_context():
         db.engine.dispose()
 
@@ -121,7 +139,11 @@ def make_app(app, tmp_path):
             app_overrides(
                 tmp_path,
                 app.config["SQLALCHEMY_DATABASE_URI"],
-                **{"STRIPE_API_BASE": app.config["STRIPE_API_BASE"], **overrides},
+                **{
+                    "STRIPE_API_BASE": app.config["STRIPE_API_BASE"],
+                    "DVLA_API_BASE": app.config["DVLA_API_BASE"],
+                    **overrides,
+                },
             ),
             environ=isolated_environ(tmp_path),
         )
@@ -130,5 +152,6 @@ def make_app(app, tmp_path):
 
     yield factory
     for extra in made:
+        close_vehicle_client(extra)
         with extra.app_context():
             db.engine.dispose()

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from app.forms_engine import journey, questions
-from app.forms_engine.schema import Definition, Page
+from app.form_model import journey
+from app.form_model.schema import Definition, Page
+from app.forms_engine import questions
 
 
 def example_page_data(page: Page, shown=None) -> dict[str, list[str]]:
@@ -47,7 +48,7 @@ def _stored(page: Page, formdata) -> dict:
     stored = {}
     for question in page.questions:
         values = formdata.getlist(question.id)
-        stored[question.id] = values if question.type.value == "checkboxes" else (values[0] if values else None)
+        stored[question.id] = values if question.kind.many_values else (values[0] if values else None)
     return stored
 
 

@@ -12,6 +12,7 @@ from app.forms_common import (
 )
 from app.models import AlternativeFormat, ContactMethod
 from app.services import gazetteer
+from app.services.accounts import FORMAT_CHOICES
 
 
 class NameForm(BaseForm):
@@ -138,17 +139,6 @@ class ContactMethodForm(BaseForm):
         choice_message=_l("Select how we should contact you"),
         validators=[Required(message=_l("Select how we should contact you"))],
     )
-
-
-FORMAT_CHOICES = [
-    (AlternativeFormat.NONE.value, _l("Standard print")),
-    (AlternativeFormat.LARGE_PRINT.value, _l("Large print")),
-    (AlternativeFormat.BRAILLE.value, _l("Braille")),
-    (AlternativeFormat.AUDIO.value, _l("Audio")),
-    (AlternativeFormat.EASY_READ.value, _l("Easy read")),
-    (AlternativeFormat.BSL.value, _l("British Sign Language (BSL) video")),
-    (AlternativeFormat.OTHER_LANGUAGE.value, _l("Another language")),
-]
 
 
 class FormatForm(BaseForm):

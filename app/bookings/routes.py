@@ -11,14 +11,15 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from app.extensions import db
+from app.form_model import question_types
 from app.forms_common import BaseForm, GovRadioField, Required
 from app.forms_engine import questions
-from app.forms_engine.collection_date_field import day_label
+from app.forms_engine.question_types.collection_date import day_label
 from app.i18n import current_language
 from app.models import PaymentStatus
+from app.money import pounds
 from app.services import bookings, cases, paid_forms, payments
 from app.services.errors import ServiceError
-from app.template_helpers import pounds
 
 log = logging.getLogger(__name__)
 bp = Blueprint("bookings", __name__, url_prefix="/bookings", template_folder="templates")
@@ -47,7 +48,7 @@ def booking_page(reference):
         "bookings/booking.html",
         case=case,
         booking=booking,
-        items=questions.display(items_question, booking.items, current_language()),
+        items=question_types.display(items_question, booking.items, current_language()),
         address=bookings.address_of(case),
         can_change=bookings.can_change(booking),
         deadline=bookings.deadline(booking),

@@ -9,8 +9,8 @@ from flask import abort, current_app, flash, redirect, render_template, request,
 from flask_babel import gettext as _
 
 from app.extensions import db
+from app.form_model.schema import Definition
 from app.forms_engine.routes import _current_journey, _definition, _may_start, _sign_in_first, _unsent_journey, bp
-from app.forms_engine.schema import Definition
 from app.i18n import current_language
 from app.models import PaymentStatus
 from app.services import paid_forms, payments
@@ -34,7 +34,7 @@ def pay(definition: Definition, found, language: str):
         return_url = url_for("forms.payment_return", form_id=definition.id, _external=True)
         cancel_url = url_for("forms.payment_cancelled", form_id=definition.id, _external=True)
     try:
-        if paid_forms.price(definition, found.answers, language).total_pence == 0:
+        if paid_forms.price(definition, found.answers, language, user_id=found.user_id).total_pence == 0:
             paid_forms.send_without_payment(definition, found, language=language)
             return redirect(url_for("forms.confirmation", form_id=definition.id))
         payment = paid_forms.start_payment(

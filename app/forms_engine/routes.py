@@ -8,8 +8,9 @@ from flask_login import current_user
 from werkzeug.datastructures import CombinedMultiDict
 
 from app import forms_engine
-from app.forms_engine import journey, questions
-from app.forms_engine.schema import Definition
+from app.form_model import journey, question_types
+from app.form_model.schema import Definition
+from app.forms_engine import panels, questions
 from app.i18n import current_language
 from app.models import Channel, Role, SatisfactionRating
 from app.services import bookings, cases, form_journeys, paid_forms, satisfaction
@@ -127,7 +128,7 @@ def question_page(form_id, page_id):
         form_id=definition.id,
     )
     changing = request.args.get("change") == "1"
-    if request.method == "POST" and questions.searching_for_address(form):
+    if request.method == "POST" and questions.is_interim(form, page.questions):
         form.validate()  # a postcode with no addresses is an error; otherwise the list is shown
     elif page.exit is None and form.validate_on_submit():
         found = _journey_or_new(definition)
@@ -194,7 +195,7 @@ def check_answers(form_id):
             return redirect(url_for("forms.begin", form_id=form_id))
         return redirect(url_for("forms.confirmation", form_id=form_id))
     rows = [
-        (row, questions.display(definition.question(row.question_id), row.value, language))
+        (row, question_types.display(definition.question(row.question_id), row.value, language))
         for row in journey.summary(definition, found.answers, language)
     ]
     return render_template(
@@ -203,7 +204,8 @@ def check_answers(form_id):
         form=form,
         rows=rows,
         language=language,
-        price=paid_forms.price(definition, found.answers, language),
+        price=paid_forms.price(definition, found.answers, language, user_id=found.user_id),
+        panels=panels.for_journey(definition, found, language),
     )
 
 

@@ -352,3 +352,15 @@ def export_data(user: User) -> dict:
             )
         ],
     }
+
+
+# The formats a person can ask for everything in, as they read them.
+FORMAT_CHOICES = [
+    (AlternativeFormat.NONE.value, _l("Standard print")),
+    (AlternativeFormat.LARGE_PRINT.value, _l("Large print")),
+    (AlternativeFormat.BRAILLE.value, _l("Braille")),
+    (AlternativeFormat.AUDIO.value, _l("Audio")),
+    (AlternativeFormat.EASY_READ.value, _l("Easy read")),
+    (AlternativeFormat.BSL.value, _l("British Sign Language (BSL) video")),
+    (AlternativeFormat.OTHER_LANGUAGE.value, _l("Another language")),
+]

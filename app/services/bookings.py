@@ -18,9 +18,9 @@ from flask_babel import force_locale, format_date
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from app import forms_engine, scheduler
+from app import form_model, scheduler
 from app.extensions import db
-from app.forms_engine import questions
+from app.form_model import question_types
 from app.models import (
     Booking,
     BookingStatus,
@@ -32,9 +32,9 @@ from app.models import (
     User,
     utcnow,
 )
+from app.money import pounds
 from app.services import case_work, cases, collection_rounds, messages, paid_forms, payments, pricing
 from app.services.errors import ServiceError
-from app.template_helpers import pounds
 
 CHANGE_PURPOSE = "booking-change"
 
@@ -50,7 +50,7 @@ def for_reference(reference: str) -> tuple[Case, Booking] | None:
 
 
 def settings_of(booking: Booking):
-    return forms_engine.settings_for(booking.slot.service_id)
+    return form_model.settings_for(booking.slot.service_id)
 
 
 def deadline(booking: Booking) -> date:
@@ -99,7 +99,7 @@ def price_change(case: Case, booking: Booking, items: dict[str, int]) -> ItemCha
     definition = cases.definition_for(case)
     answers = {**case.answers, settings_of(booking).prices.items_question: items}
     with force_locale(case.language):
-        new_price = pricing.price_for(definition, settings_of(booking), answers, case.language)
+        new_price = pricing.price_for(definition, settings_of(booking), answers, case.language, user_id=case.user_id)
     return ItemChange(new_price, new_price.total_pence - booking.price_pence)
 
 
@@ -141,7 +141,7 @@ def _apply_items(case: Case, booking: Booking, items: dict, price_pence: int, ac
     definition = cases.definition_for(case)
     question = definition.question(settings_of(booking).prices.items_question)
     with force_locale(case.language):
-        shown = questions.display(question, items, case.language)
+        shown = question_types.display(question, items, case.language)
         message = _("Your booking has changed. Items: %(items)s.", items=shown)
     _record(case, actor, message)
 

@@ -8,8 +8,8 @@ import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
 from app.extensions import db
-from app.forms_engine import journey, questions
-from app.forms_engine.schema import Definition, QuestionType
+from app.form_model import journey, question_types
+from app.form_model.schema import Definition
 from app.models import (
     AlternativeFormat,
     Case,
@@ -21,7 +21,7 @@ from app.models import (
     User,
     utcnow,
 )
-from app.services import accounts, messages, references, working_days
+from app.services import accounts, messages, references, submit_actions, working_days
 from app.services.errors import ServiceError
 
 
@@ -70,8 +70,8 @@ def submit(definition: Definition, found: FormJourney, *, language: str, receipt
         language=language,
         user_id=locked.user_id,
         submitted_by_id=locked.acting_user_id,
-        contact_email=_answer_of_type(definition, answers, QuestionType.EMAIL),
-        contact_phone=_answer_of_type(definition, answers, QuestionType.PHONE),
+        contact_email=contact_answer(definition, answers, "email"),
+        contact_phone=contact_answer(definition, answers, "phone"),
         urgent=journey.is_urgent(definition, answers),
         due_date=working_days.add_working_days(london_today(), definition.service_standard_days),
     )
@@ -84,6 +84,7 @@ def submit(definition: Definition, found: FormJourney, *, language: str, receipt
     _insert_with_unique_reference(case)
     case.events.append(CaseEvent(kind=CaseEventKind.SUBMITTED, actor_id=locked.acting_user_id, status=case.status))
     locked.case_id = case.id
+    submit_actions.run(definition, case, locked)
     if locked.user_id is not None and locked.acting_user_id is None:
         _save_format_preference(definition, answers, db.session.get(User, locked.user_id))
     _send_confirmation(definition, case, receipt)
@@ -100,22 +101,26 @@ def _save_format_preference(definition: Definition, answers: dict, person: User)
     point_size = saving.point_sizes.get(answers.get(saving.point_size_question)) if saving.point_size_question else None
     language = None
     if saving.language_question and answers.get(saving.language_question):
-        language = questions.display(
+        language = question_types.display(
             definition.question(saving.language_question), answers[saving.language_question], "en"
         )
     accounts.update_alternative_format(person, AlternativeFormat(chosen), point_size=point_size, language=language)
 
 
 def _ward_of_address_given(definition: Definition, answers: dict) -> str | None:
+    """The ward of the first answer that is a place (an address, a location), if it has one."""
     for question in definition.questions():
-        if question.type == QuestionType.ADDRESS and isinstance(answers.get(question.id), dict):
-            return answers[question.id].get("ward")
+        if answers.get(question.id) is not None:
+            ward = question.kind.ward(answers[question.id])
+            if ward:
+                return ward
     return None
 
 
-def _answer_of_type(definition: Definition, answers: dict, kind: QuestionType) -> str | None:
+def contact_answer(definition: Definition, answers: dict, contact: str) -> str | None:
+    """The first answer given to a question that collects an email address or a phone number."""
     for question in definition.questions():
-        if question.type == kind and answers.get(question.id):
+        if question.kind.contact == contact and answers.get(question.id):
             return answers[question.id]
     return None
 

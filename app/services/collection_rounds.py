@@ -14,13 +14,19 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 
 import sqlalchemy as sa
+from flask_babel import format_date
 from sqlalchemy.exc import IntegrityError
 
 from app.extensions import db
-from app.forms_engine.service_settings import BookingRules, Round, ServiceSettings
+from app.form_model.service_settings import BookingRules, Round, ServiceSettings
 from app.models import ACTIVE_STATUSES, Booking, BookingStatus, CollectionSlot, utcnow
 from app.services import working_days
 from app.services.errors import ServiceError
+
+
+def day_label(day: date) -> str:
+    """A collection day as people read it: "Tuesday 1 December 2026" (in the page's language)."""
+    return format_date(day, "EEEE d MMMM yyyy")
 
 
 def first_bookable(rules: BookingRules, today: date) -> date:

@@ -10,8 +10,8 @@ import sqlalchemy as sa
 from flask import current_app
 
 from app.extensions import db
-from app.forms_engine import journey
-from app.forms_engine.schema import Definition
+from app.form_model import journey
+from app.form_model.schema import Definition
 from app.models import Channel, FormJourney, User, utcnow
 from app.services import uploads
 

@@ -15,9 +15,9 @@ from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
 
-from app import forms_engine
+from app import form_model
 from app.extensions import db
-from app.forms_engine.schema import Definition, Question, QuestionType
+from app.form_model.schema import Definition, Question, QuestionType
 from app.models import (
     Booking,
     BookingStatus,
@@ -31,19 +31,19 @@ from app.models import (
     User,
     utcnow,
 )
+from app.money import pounds
 from app.services import case_work, cases, collection_rounds, messages, payments, pricing
 from app.services.errors import ServiceError
-from app.template_helpers import pounds
 
 log = logging.getLogger(__name__)
 PURPOSE = "form"
 
 
-def price(definition: Definition, answers: dict, language: str) -> pricing.Price | None:
+def price(definition: Definition, answers: dict, language: str, *, user_id: int | None = None) -> pricing.Price | None:
     if definition.payment is None:
         return None
     with force_locale(language):
-        return pricing.price_for(definition, forms_engine.settings_for(definition.id), answers, language)
+        return pricing.price_for(definition, form_model.settings_for(definition.id), answers, language, user_id=user_id)
 
 
 def collection_question(definition: Definition) -> Question | None:
@@ -61,7 +61,7 @@ def hold_day(definition: Definition, found: FormJourney, until) -> Booking | Non
     question = collection_question(definition)
     if question is None:
         return None
-    settings = forms_engine.settings_for(definition.id)
+    settings = form_model.settings_for(definition.id)
     address = found.answers.get(question.address_question) or {}
     round_ = settings.round_for_ward(address.get("ward"))
     if round_ is None:
@@ -97,7 +97,7 @@ def start_payment(
     """Hold the day and open a payment page for the journey. Any earlier payment page of this
     journey is closed first, so two tabs can never both take a payment."""
     _close_earlier_payments(found)
-    to_pay = price(definition, found.answers, language)
+    to_pay = price(definition, found.answers, language, user_id=found.user_id)
     now = utcnow()
     booking = hold_day(definition, found, until=now)  # the hold's end is set from the payment below
     payment = payments.start(
@@ -132,12 +132,12 @@ def send_without_payment(definition: Definition, found: FormJourney, *, language
     case = cases.submit(definition, found, language=language)
     if booking is not None:
         booking.case_id = case.id
-        collection_rounds.confirm(booking, forms_engine.settings_for(definition.id))
+        collection_rounds.confirm(booking, form_model.settings_for(definition.id))
     return case
 
 
 def _email_answer(definition: Definition, answers: dict) -> str | None:
-    return next((answers.get(q.id) for q in definition.questions() if q.type == QuestionType.EMAIL), None)
+    return cases.contact_answer(definition, answers, "email")
 
 
 def _close_earlier_payments(found: FormJourney) -> None:
@@ -165,7 +165,7 @@ def pending_payment(found: FormJourney) -> Payment | None:
 @payments.when_paid(PURPOSE)
 def _on_paid(payment: Payment) -> None:
     found = db.session.scalar(sa.select(FormJourney).where(FormJourney.id == payment.journey_id).with_for_update())
-    definition = forms_engine.get(payment.details["form_id"])
+    definition = form_model.get(payment.details["form_id"])
     if found is None or definition is None:
         log.error("payment %s paid for a form journey that no longer exists: refunding", payment.id)
         payments.refund(payment, payment.amount_pence, reason="form no longer available")
@@ -186,15 +186,15 @@ def _on_paid(payment: Payment) -> None:
     booking = db.session.get(Booking, payment.details.get("booking_id")) if payment.details.get("booking_id") else None
     if booking is not None:
         booking.case_id = case.id
-        if not collection_rounds.confirm(booking, forms_engine.settings_for(definition.id)):
+        if not collection_rounds.confirm(booking, form_model.settings_for(definition.id)):
             _day_lost(case, booking, payment)
 
 
 def _receipt_in_their_format(case: Case) -> None:
     """Someone who gets everything in another format (large print, braille...) gets their receipt in
     it too: the team sending it sees a note on the case, as with every other letter to them."""
-    from app.account.forms import FORMAT_CHOICES
     from app.models import AlternativeFormat, CaseEventKind, User
+    from app.services.accounts import FORMAT_CHOICES
 
     person = db.session.get(User, case.user_id) if case.user_id else None
     if person is None or person.alternative_format == AlternativeFormat.NONE:
@@ -278,8 +278,8 @@ def staff_refund(case: Case, pence: int, *, reason: str, staff: User) -> None:
 
 def caller_contact(definition: Definition, answers: dict) -> tuple[MessageChannel, str] | None:
     """Where to send a payment link: the caller's email address, or else their mobile number."""
-    for kind, channel in ((QuestionType.EMAIL, MessageChannel.EMAIL), (QuestionType.PHONE, MessageChannel.SMS)):
-        value = next((answers.get(q.id) for q in definition.questions() if q.type == kind and answers.get(q.id)), None)
+    for contact, channel in (("email", MessageChannel.EMAIL), ("phone", MessageChannel.SMS)):
+        value = cases.contact_answer(definition, answers, contact)
         if value:
             return channel, value
     return None

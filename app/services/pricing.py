@@ -1,18 +1,22 @@
 """What a paid form costs, from the prices in its service's settings file.
 
 Each price rule is a function of the answers; the settings file names one with `price_rule:`. A new
-paid service with the same kind of pricing needs only its definition and a settings file.
+paid service with the same kind of pricing needs only its definition and a settings file; a new kind
+of price is one rule: a pydantic model for its part of the settings file (with a
+`price_rule: Literal["name"]` field) and a function registered with @rule("name", Model).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from flask_babel import gettext as _
 from flask_babel import ngettext
 
-from app.forms_engine.schema import Definition
-from app.forms_engine.service_settings import ItemPrices, ServiceSettings
+from app.form_model import service_settings
+from app.form_model.schema import Definition
+from app.form_model.service_settings import ItemPrices, ServiceSettings
 from app.services.errors import ServiceError
 from app.services.payments import LineItem
 
@@ -27,14 +31,31 @@ class Price:
         return sum(line.total_pence for line in self.lines)
 
 
-def price_for(definition: Definition, settings: ServiceSettings, answers: dict, language: str) -> Price:
+PriceRule = Callable[..., Price]
+_rules: dict[str, PriceRule] = {}
+
+
+def rule(name: str, model):
+    """Register a price rule: `model` checks its part of the settings file, the function prices a
+    journey's answers as fn(definition, prices, answers, language, *, user_id) -> Price."""
+
+    def decorator(function: PriceRule) -> PriceRule:
+        service_settings.register_price_rule(name, model)
+        _rules[name] = function
+        return function
+
+    return decorator
+
+
+def price_for(
+    definition: Definition, settings: ServiceSettings, answers: dict, language: str, *, user_id: int | None = None
+) -> Price:
     prices = settings.prices
-    if prices.price_rule == "items":
-        return _items_price(definition, prices, answers, language)
-    raise ValueError(f"unknown price rule {prices.price_rule!r}")
+    return _rules[prices.price_rule](definition, prices, answers, language, user_id=user_id)
 
 
-def _items_price(definition: Definition, prices: ItemPrices, answers: dict, language: str) -> Price:
+@rule("items", ItemPrices)
+def _items_price(definition: Definition, prices: ItemPrices, answers: dict, language: str, *, user_id=None) -> Price:
     quantities = answers.get(prices.items_question) or {}
     count = sum(quantities.values())
     if count < 1 or count > prices.max_items:

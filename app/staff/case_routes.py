@@ -5,9 +5,9 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from app import forms_engine
-from app.forms_engine import journey, questions
+from app.form_model import journey, question_types
+from app.form_model.schema import Audience
 from app.forms_engine.routes import SESSION_KEY
-from app.forms_engine.schema import Audience
 from app.i18n import current_language
 from app.models import CaseStatus, Channel
 from app.security import staff_required
@@ -62,7 +62,7 @@ def _show_case(case, *, status_form=None, note_form=None):
     rows = [
         (
             row.label,
-            questions.display(definition.question(row.question_id), row.value, language),
+            question_types.display(definition.question(row.question_id), row.value, language),
             url_for("staff.case_file", reference=case.reference, question_id=row.question_id)
             if uploads.is_file_answer(row.value)
             else None,

@@ -16,12 +16,12 @@ from app import forms_engine
 from app.extensions import db
 from app.i18n import current_language
 from app.models import BookingStatus
+from app.money import pounds
 from app.security import staff_required
 from app.services import bookings, case_work, cases, paid_forms
 from app.services.errors import ServiceError
 from app.staff.case_forms import OutcomeForm, RefundForm
 from app.staff.routes import bp
-from app.template_helpers import pounds
 
 log = logging.getLogger(__name__)
 MONEY = re.compile(r"^£?\s*(\d{1,7})(?:\.(\d{2}))?$")

@@ -12,6 +12,7 @@ from tests.browser.harness import ROOT, AxeRecorder, LiveServer, start_chrome
 from tests.database import reset_schema
 from tests.factories import record_job_runs
 from tests.form_walk import send, walk
+from tests.local_dvla import close_vehicle_client
 from tests.local_stripe import LocalStripe
 from tests.pages import PageClient
 from tests.settings import app_overrides, isolated_environ
@@ -33,7 +34,7 @@ def live_stripe():
 
 
 @pytest.fixture(scope="session")
-def live(tmp_path_factory, live_stripe):
+def live(tmp_path_factory, live_stripe, local_dvla):
     tmp_dir = tmp_path_factory.mktemp("browser")
     # Always a private SQLite file: the browser tests change data through the site.
     app = create_app(
@@ -41,6 +42,7 @@ def live(tmp_path_factory, live_stripe):
             tmp_dir,
             f"sqlite:///{tmp_dir / 'browser.sqlite'}",
             STRIPE_API_BASE=live_stripe.url,
+            DVLA_API_BASE=local_dvla.url,  # shared with this process's other tests; outages they cause end with them
             LIVE_SERVER=True,  # see TestSessionRouter in tests/conftest.py
         ),
         environ=isolated_environ(tmp_dir),
@@ -79,6 +81,7 @@ def live(tmp_path_factory, live_stripe):
             arguments[endpoint] = {"reference": booking.reference}
         arguments["staff.collections"] = {"round": booking.round_id, "date": booking.day.isoformat()}
         yield Live(server.url, app, arguments, live_stripe)
+    close_vehicle_client(app)
 
 
 @dataclass

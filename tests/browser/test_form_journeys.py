@@ -162,7 +162,7 @@ def test_every_page_of_every_form_passes_axe_in_every_state(live, browsers, reco
                     press_continue(driver)
                     failures.extend(f"{width} {label} sent empty: {p}" for p in check_error_state(driver))
                     check(driver, width, f"{label} sent empty")
-                address = next((q for q in step.questions if q.type.value == "address"), None)
+                address = next((q for q in step.questions if q.type == "address"), None)
                 if address is not None:
                     answer_address(driver, address, partial(check, width=width), label, failures)
                     continue

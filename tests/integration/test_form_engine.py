@@ -11,8 +11,8 @@ from hypothesis import strategies as st
 
 from app import forms_engine
 from app.extensions import db
+from app.form_model.schema import Page
 from app.forms_engine import DEFAULT_FOLDER
-from app.forms_engine.schema import Page
 from app.models import Case, CaseEventKind, Channel, FormJourney, OutboundMessage, SatisfactionResponse, utcnow
 from app.services import form_journeys
 from tests.factories import make_user, sign_in

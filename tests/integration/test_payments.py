@@ -267,7 +267,7 @@ def test_paying_twice_for_one_form_refunds_the_second_payment(app, database, cli
 
 
 def test_a_paid_form_whose_price_is_nothing_is_sent_without_a_payment_page(app, database, make_app, tmp_path):
-    from app.forms_engine.registry import DEFAULT_SETTINGS_FOLDER
+    from app.form_model.loader import DEFAULT_SETTINGS_FOLDER
     from tests.pages import PageClient
 
     folder = tmp_path / "service_settings"

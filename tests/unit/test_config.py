@@ -10,6 +10,8 @@ PRODUCTION = {
     "STRIPE_SECRET_KEY": "sk_live_" + "a" * 24,
     "STRIPE_WEBHOOK_SECRET": "whsec_" + "b" * 24,
     "RATELIMIT_STORAGE_URI": "redis://127.0.0.1:6379/0",
+    "DVLA_API_BASE": "https://driver-vehicle-licensing.api.gov.uk",
+    "DVLA_API_KEY": "the-councils-ves-key",
 }
 
 
@@ -128,3 +130,44 @@ def test_file_storage_settings_are_checked(tmp_path):
     with pytest.raises(ConfigError, match="MACHINES must be 1 or more"):
         load_config({**base, "MACHINES": "0"})
     assert load_config({**base, "MACHINE_NAME": "web-2"})["MACHINE_NAME"] == "web-2"
+
+
+def test_production_asks_only_the_dvla_itself_for_vehicle_details(tmp_path):
+    environ = {**PRODUCTION, "DOORSTEP_INSTANCE_PATH": str(tmp_path)}
+    assert load_config(environ)["DVLA_API_BASE"] == "https://driver-vehicle-licensing.api.gov.uk"
+    uat = load_config({**environ, "DVLA_API_BASE": "https://uat.driver-vehicle-licensing.api.gov.uk/"})
+    assert uat["DVLA_API_BASE"] == "https://uat.driver-vehicle-licensing.api.gov.uk"  # its test environment
+    for base in (
+        "",
+        "http://127.0.0.1:8421",
+        "http://driver-vehicle-licensing.api.gov.uk",
+        "https://driver-vehicle-licensing.api.gov.uk.example.com",
+        "https://dvla.example",
+    ):
+        with pytest.raises(ConfigError, match="DVLA_API_BASE must be the DVLA's own address"):
+            load_config({**environ, "DVLA_API_BASE": base})
+    with pytest.raises(ConfigError, match="local DVLA stand-in"):
+        load_config(environ, {"DVLA_API_BASE": "http://127.0.0.1:8421"})
+
+
+def test_production_needs_the_councils_own_dvla_key(tmp_path):
+    environ = {**PRODUCTION, "DOORSTEP_INSTANCE_PATH": str(tmp_path)}
+    for key in ("", "doorstep-local-dvla-key"):
+        with pytest.raises(ConfigError, match="DVLA_API_KEY"):
+            load_config({**environ, "DVLA_API_KEY": key})
+
+
+def test_development_asks_the_local_dvla_stand_in(tmp_path):
+    config = load_config({"DOORSTEP_INSTANCE_PATH": str(tmp_path), "LOCAL_DVLA_PORT": "8498"})
+    assert config["DVLA_API_BASE"] == "http://127.0.0.1:8498"
+    assert config["DVLA_API_KEY"] == "doorstep-local-dvla-key"
+    assert config["DVLA_TIMEOUT_SECONDS"] == 5.0
+    assert load_config({"DOORSTEP_INSTANCE_PATH": str(tmp_path)})["DVLA_API_BASE"] == "http://127.0.0.1:8421"
+
+
+def test_the_dvla_timeout_is_a_short_positive_number_of_seconds(tmp_path):
+    environ = {"DOORSTEP_INSTANCE_PATH": str(tmp_path)}
+    assert load_config({**environ, "DVLA_TIMEOUT_SECONDS": "2.5"})["DVLA_TIMEOUT_SECONDS"] == 2.5
+    for value in ("0", "-1", "61", "soon", "nan"):
+        with pytest.raises(ConfigError, match="DVLA_TIMEOUT_SECONDS"):
+            load_config({**environ, "DVLA_TIMEOUT_SECONDS": value})

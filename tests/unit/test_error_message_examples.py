@@ -21,17 +21,17 @@ from babel.messages.pofile import read_po
 from werkzeug.datastructures import MultiDict
 from wtforms.validators import StopValidation, ValidationError
 
+from app.form_model import question_types
 from app.forms_common import EmailAddress
-from app.forms_engine import questions
-from app.forms_engine.quantities_field import is_quantity
+from app.forms_engine.question_types.quantities import is_quantity
 from app.models import AlternativeFormat
 from app.services import accounts, gazetteer
 from app.services.errors import ServiceError
+from app.services.vehicles import registration
 
 CATALOGUE = Path(__file__).resolve().parents[2] / "translations" / "cy" / "LC_MESSAGES" / "messages.po"
 # "like 12.50", "for example, 16, 18 or 24", and the Welsh "fel" and "er enghraifft".
 MARKER = re.compile(r"\b(?:like|for example|such as|e\.g\.|fel|er enghraifft)\b[,:]?\s+", re.IGNORECASE)
-SEPARATOR = re.compile(r",\s*|\s+(?:or|neu)\s+")
 
 VALUE = re.compile(r"[\d@]")
 # Messages whose example is a sentence or a kind of thing, not a value someone could type.
@@ -67,15 +67,18 @@ def email(example: str) -> bool:
 def money(example: str) -> bool:
     from app.staff.collection_routes import _pence  # the staff refund's amount
 
-    any_amount = SimpleNamespace(minimum=None, maximum=None)
-    names = SimpleNamespace(lower="the amount")
-    return _passes(questions._money(any_amount, names), example) and (_pence(example) or 0) > 0
+    return _passes_question_checks("money", example) and (_pence(example) or 0) > 0
 
 
 def whole_number(example: str) -> bool:
-    any_number = SimpleNamespace(minimum=None, maximum=None)
-    names = SimpleNamespace(lower="the number")
-    return _passes(questions._whole_number(any_number, names), example) and is_quantity(example)
+    return _passes_question_checks("number", example) and is_quantity(example)
+
+
+def _passes_question_checks(kind: str, example: str) -> bool:
+    """The checks a form question of this type makes, with no minimum or maximum set."""
+    any_value = SimpleNamespace(minimum=None, maximum=None)
+    names = SimpleNamespace(lower="the value")
+    return all(_passes(check, example) for check in question_types.kind(kind).checks(any_value, names))
 
 
 def print_size(example: str, app) -> bool:
@@ -104,8 +107,13 @@ def postcode(example: str) -> bool:
     return gazetteer.is_valid_postcode(example)
 
 
+def registration_number(example: str) -> bool:
+    return registration.is_valid(example)
+
+
 # Checked in this order: the message's own words first.
 BY_WORDS = [
+    (re.compile(r"registration", re.I), registration_number),
     (re.compile(r"phone", re.I), phone),
     (re.compile(r"email", re.I), email),
     (re.compile(r"postcode", re.I), postcode),
@@ -124,12 +132,29 @@ BY_SHAPE = [
 ]
 
 
+def _example_like(word: str) -> bool:
+    """A word that belongs to an example: with a digit or an @ in it, or capital letters only
+    (AB12 CDE, DM1 1AB, 07700, name@example.com); not a word of the sentence around it."""
+    return bool(re.search(r"[\d@]", word)) or (word.isalpha() and word.isupper())
+
+
 def examples_in(text: str) -> list[str]:
+    """What follows "like" or "for example": one or more examples, separated by commas and "or"."""
     found = []
     for match in MARKER.finditer(text):
-        rest = re.split(r"\.(?:\s|$)", text[match.end() :])[0]
-        found += [part.strip(" .") for part in SEPARATOR.split(rest) if VALUE.search(part)]
-    return found
+        current: list[str] = []
+        for word in re.findall(r",|[^\s,]+", text[match.end() :]):
+            if word == "," or word.lower() in ("or", "neu"):
+                found.append(" ".join(current))
+                current = []
+                continue
+            if not _example_like(word.rstrip(".")):
+                break
+            current.append(word.rstrip("."))
+            if word.endswith("."):
+                break  # the end of the sentence
+        found.append(" ".join(current))
+    return [example for example in found if VALUE.search(example)]
 
 
 def check_for(message_id: str, example: str):

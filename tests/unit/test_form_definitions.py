@@ -6,8 +6,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from app.form_model.loader import DefinitionError, load_folder, parse
 from app.forms_engine import DEFAULT_FOLDER
-from app.forms_engine.registry import DefinitionError, load_folder, parse
 
 VALID = textwrap.dedent(
     """\
@@ -70,7 +70,7 @@ def test_every_definition_shipped_with_doorstep_is_valid():
         ),
         (("version: 1", "version: 1\ncolour: red"), "tiny.yaml: colour: this setting is not known"),
         (("id: tiny", "id: Tiny Form"), "tiny.yaml: id: "),
-        (("type: number", "type: slider"), "tiny.yaml: pages[1].questions[0].type: must be 'text'"),
+        (("type: number", "type: slider"), "tiny.yaml: pages[1].questions[0].type: there is no question type 'slider'"),
         (("equals: big", "equals: huge"), "tiny.yaml: pages[1].show_if[0]: 'huge' is not an answer to 'kind'"),
         (
             ("question: kind, equals", "question: size, equals"),

@@ -9,7 +9,8 @@ from pathlib import Path
 import yaml
 from pydantic import ValidationError
 
-from app.forms_engine.schema import CHOICE_TYPES, Condition, Definition, QuestionType
+from app.form_model import question_types
+from app.form_model.schema import Condition, Definition
 
 RESERVED_PAGE_IDS = {"check-answers", "declaration", "confirmation", "feedback", "save", "start"}
 
@@ -118,10 +119,11 @@ def lint(definition: Definition) -> list[tuple[str, str]]:
             where = f"pages[{page_index}].questions[{question_index}]"
             if question.id in seen_questions or any(q.id == question.id for q in page.questions[:question_index]):
                 problems.append((f"{where}.id", f"another question already has the id {question.id!r}"))
-            if question.type == QuestionType.DECLARATION and len(page.questions) > 1:
-                problems.append((where, "put a declaration on a page of its own"))
-        if len(page.questions) > 1 and any(q.type in {QuestionType.ADDRESS, QuestionType.FILE} for q in page.questions):
-            problems.append((f"pages[{page_index}]", "address and file questions need a page of their own"))
+            if not question.kind.can_be_heading and len(page.questions) > 1:
+                problems.append((where, f"put a {question.type} question on a page of its own"))
+        if len(page.questions) > 1 and any(q.kind.own_page for q in page.questions):
+            own = sorted({q.type for q in page.questions if q.kind.own_page})
+            problems.append((f"pages[{page_index}]", f"{' and '.join(own)} questions need a page of their own"))
         for question in page.questions:
             seen_questions.setdefault(question.id, page_index)
         if not _can_be_shown(definition, page):
@@ -165,10 +167,11 @@ def _check_condition(definition, condition: Condition, earlier: dict[str, int], 
     if condition.question not in earlier:
         return [(f"{where}.question", f"{condition.question!r} is not a question on an earlier page")]
     question = definition.question(condition.question)
-    if question.type not in CHOICE_TYPES | {QuestionType.YES_NO}:
-        return [(f"{where}.question", "conditions can only use radios, checkboxes, select or yes_no questions")]
-    if condition.includes is not None and question.type != QuestionType.CHECKBOXES:
-        return [(f"{where}.includes", "includes is for checkboxes: use equals or one_of")]
+    if not question.kind.usable_in_conditions:
+        usable = [name for name in question_types.names() if question_types.kind(name).usable_in_conditions]
+        return [(f"{where}.question", f"conditions can only use {', '.join(usable)} questions")]
+    if condition.includes is not None and not question.kind.many_values:
+        return [(f"{where}.includes", "includes is for questions with several answers: use equals or one_of")]
     unknown = [value for value in condition.values if value not in question.option_values]
     if unknown:
         return [(where, f"{', '.join(map(repr, unknown))} is not an answer to {condition.question!r}")]
@@ -181,7 +184,7 @@ def _answer_sets(definition: Definition):
     choices = []
     for question_id in asked:
         question = definition.question(question_id)
-        if question.type == QuestionType.CHECKBOXES:
+        if question.kind.many_values:
             values = question.option_values
             choices.append([[v for v, on in zip(values, mask, strict=True) if on] for mask in _masks(len(values))])
         else:
@@ -222,9 +225,10 @@ def load_folder(folder: Path, settings_folder: Path | None = None) -> dict[str, 
     return load_services(folder, settings_folder)[0]
 
 
-def load_services(folder: Path, settings_folder: Path | None = None):
-    """The definitions and the services' settings files, checked together."""
-    from app.forms_engine import service_settings
+def load_services(folder: Path, settings_folder: Path | None = None, actions: set[str] | None = None):
+    """The definitions and the services' settings files, checked together. `actions` are the submit
+    actions the services registered; when given, a definition naming another is a mistake."""
+    from app.form_model import service_settings
 
     settings, settings_problems = service_settings.load_folder(settings_folder or DEFAULT_SETTINGS_FOLDER)
     problems: list[Problem] = [Problem(*problem) for problem in settings_problems]
@@ -236,6 +240,10 @@ def load_services(folder: Path, settings_folder: Path | None = None):
             problems.append(Problem(file.name, "id", f"another file already uses the id {definition.id!r}"))
         elif definition is not None:
             definitions[definition.id] = definition
+            action = definition.submit.action
+            if actions is not None and action is not None and action not in actions:
+                known = ", ".join(sorted(actions)) or "none yet"
+                problems.append(Problem(file.name, "submit.action", f"there is no submit action {action!r} ({known})"))
             problems += [
                 Problem(file.name, path, message)
                 for path, message in service_settings.check_against(definition, settings.get(definition.id))

@@ -8,13 +8,14 @@ One YAML file per service in app/service_settings/, named like the form it belon
 from __future__ import annotations
 
 import enum
+import importlib
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal, Union
 
 import yaml
-from pydantic import Field, ValidationError, model_validator
+from pydantic import BaseModel, Field, ValidationError, create_model, model_validator
 
-from app.forms_engine.schema import Definition, Identifier, QuestionType, Strict, Text
+from app.form_model.schema import Definition, Identifier, QuestionType, Strict, Text
 
 Pence = Annotated[int, Field(ge=0, le=10_000_000)]
 
@@ -71,9 +72,15 @@ class ItemPrices(Strict):
             )
         return self
 
+    def check_against(self, definition: Definition, settings_file: str) -> list[tuple[str, str]]:
+        return _check_item_prices(definition, self, settings_file)
+
 
 class ServiceSettings(Strict):
-    prices: ItemPrices | None = None
+    """A settings file. `prices` is the model of the price rule the file names; services add their
+    own top-level sections (see register_section), read back with section()."""
+
+    prices: Any = None
     rounds: list[Round] = Field(default_factory=list)
     booking: BookingRules = BookingRules()
 
@@ -94,10 +101,52 @@ class ServiceSettings(Strict):
     def round_for_ward(self, ward: str | None) -> Round | None:
         return next((found for found in self.rounds if ward in found.wards), None)
 
+    def section(self, name: str):
+        """A service's own part of the file (parking zones, say), or None if the file has none."""
+        return getattr(self, name, None)
+
+
+# Price rules and settings sections that services register. A price rule's model has a
+# `price_rule: Literal["<name>"]` field; the file picks the rule by it.
+_price_models: dict[str, type[BaseModel]] = {"items": ItemPrices}
+_sections: dict[str, type[BaseModel]] = {}
+# Modules that register price rules and sections, imported before a settings file is read, so the
+# files can be checked without the whole app (flask forms check, unit tests).
+SETTINGS_MODULES = ["app.services.pricing"]
+_file_model: type[ServiceSettings] | None = None
+
+
+def register_price_rule(name: str, model: type[BaseModel]) -> None:
+    global _file_model
+    _price_models[name] = model
+    _file_model = None
+
+
+def register_section(name: str, model: type[BaseModel]) -> None:
+    global _file_model
+    if name in ServiceSettings.model_fields:
+        raise ValueError(f"{name!r} is already a part of every settings file")
+    _sections[name] = model
+    _file_model = None
+
+
+def file_model() -> type[ServiceSettings]:
+    """The shape of a settings file with every registered price rule and section."""
+    global _file_model
+    for module in SETTINGS_MODULES:
+        importlib.import_module(module)
+    if _file_model is None:
+        models = tuple(_price_models.values())
+        prices = Annotated[Union[models], Field(discriminator="price_rule")] if len(models) > 1 else models[0]  # noqa: UP007
+        fields: dict[str, Any] = {"prices": (prices | None, None)}
+        fields |= {name: (model | None, None) for name, model in _sections.items()}
+        _file_model = create_model("ServiceSettingsFile", __base__=ServiceSettings, **fields)
+    return _file_model
+
 
 def load_folder(folder: Path) -> tuple[dict[str, ServiceSettings], list[tuple[str, str, str]]]:
     """Every settings file in the folder, and (file, path, problem) for each thing wrong."""
-    from app.forms_engine.registry import _location, _plain
+    from app.form_model.loader import _location, _plain
 
     found: dict[str, ServiceSettings] = {}
     problems = []
@@ -106,7 +155,7 @@ def load_folder(folder: Path) -> tuple[dict[str, ServiceSettings], list[tuple[st
     for file in sorted(folder.glob("*.yaml")):
         try:
             data = yaml.safe_load(file.read_text(encoding="utf-8"))
-            found[file.stem] = ServiceSettings.model_validate(data or {})
+            found[file.stem] = file_model().model_validate(data or {})
         except yaml.YAMLError as error:
             problems.append((file.name, "", f"this is not valid YAML ({getattr(error, 'problem', error)})"))
         except ValidationError as error:
@@ -121,15 +170,15 @@ def check_against(definition: Definition, settings: ServiceSettings | None) -> l
     if definition.payment is not None:
         if settings is None or settings.prices is None:
             problems.append(("payment", f"a paid form needs prices in {settings_file}"))
-        else:
-            problems += _check_prices(definition, settings.prices, settings_file)
+        elif hasattr(settings.prices, "check_against"):
+            problems += settings.prices.check_against(definition, settings_file)
     for question in definition.questions():
         if question.type == QuestionType.COLLECTION_DATE and (settings is None or not settings.rounds):
             problems.append((f"question {question.id}", f"a collection_date question needs rounds in {settings_file}"))
     return problems
 
 
-def _check_prices(definition: Definition, prices: ItemPrices, settings_file: str) -> list[tuple[str, str]]:
+def _check_item_prices(definition: Definition, prices: ItemPrices, settings_file: str) -> list[tuple[str, str]]:
     questions = {question.id: question for question in definition.questions()}
     items = questions.get(prices.items_question)
     if items is None or items.type != QuestionType.QUANTITIES:

@@ -3,13 +3,19 @@ sends it without choosing a new one, so the back button and change links never l
 
 from __future__ import annotations
 
+from io import BytesIO
+from typing import ClassVar
+
 from flask_babel import gettext as _
 from werkzeug.datastructures import FileStorage
 from wtforms import Field
 from wtforms.utils import unset_value
 from wtforms.validators import StopValidation
 
+from app.form_model.question_types import FieldContext, QuestionKind, register
+from app.form_model.schema import Question
 from app.forms_common import sentence
+from app.forms_engine.question_types.base import label_and_hint, names_for
 from app.services import uploads
 
 TYPE_NAMES = {"jpg": "JPG", "png": "PNG", "pdf": "PDF"}
@@ -66,3 +72,52 @@ class UploadField(Field):
         if self.checked is not None:
             return uploads.store(self.checked)
         return self.stored
+
+
+@register
+class FileKind(QuestionKind):
+    """A photo or document, checked and stored outside the web root; the answer is what
+    uploads.store() gives back (name, size, where it is kept)."""
+
+    name = "file"
+    settings: ClassVar[frozenset[str]] = frozenset({"file_types", "max_megabytes"})
+    own_page = True
+    uploads_files = True
+    template = "question_types/file.html"
+
+    def check(self, question: Question) -> list[str]:
+        return [] if question.file_types else ["a file question needs file_types, for example [jpg, png, pdf]"]
+
+    def field(self, question: Question, context: FieldContext):
+        label, hint = label_and_hint(question, context.language)
+        return UploadField(
+            label,
+            description=hint,
+            names=names_for(question, context.language),
+            kinds=question.file_types,
+            max_megabytes=question.max_megabytes,
+        )
+
+    def from_form(self, question: Question, field):
+        return field.answer()
+
+    def example(self, question: Question) -> dict[str, list]:
+        return {question.id: [example_file(question.file_types[0])]}
+
+    def display(self, question: Question, value, language: str) -> str:
+        if uploads.is_file_answer(value):
+            return f"{value['name']} ({uploads.describe_size(value['size'])})"
+        return str(value)
+
+
+def example_file(kind: str):
+    """A small real file of the kind, as the test client sends an upload: (stream, file name)."""
+    from PIL import Image
+
+    if kind == "pdf":
+        content = b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
+    else:
+        output = BytesIO()
+        Image.new("RGB", (40, 30), (200, 120, 40)).save(output, "JPEG" if kind == "jpg" else "PNG")
+        content = output.getvalue()
+    return (BytesIO(content), f"example.{kind}")

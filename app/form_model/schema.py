@@ -8,9 +8,19 @@ from __future__ import annotations
 
 import enum
 import re
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
+
+from app.form_model import question_types
 
 Identifier = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_-]{0,62}$")]
 ACCOUNT_FIELDS = ("full_name", "email", "phone", "address")
@@ -30,7 +40,10 @@ class Text(Strict):
         return self.cy if language == "cy" else self.en
 
 
-class QuestionType(enum.StrEnum):
+class QuestionType:
+    """The names of the question types every council has (see question_types.py for the registry;
+    services add more, such as a vehicle or a location)."""
+
     TEXT = "text"
     LONG_TEXT = "long_text"
     EMAIL = "email"
@@ -49,10 +62,6 @@ class QuestionType(enum.StrEnum):
     COLLECTION_DATE = "collection_date"  # a free day of the round serving an address answer
 
 
-CHOICE_TYPES = {QuestionType.RADIOS, QuestionType.CHECKBOXES, QuestionType.SELECT}
-OPTION_TYPES = CHOICE_TYPES | {QuestionType.QUANTITIES}
-
-
 class Option(Strict):
     value: Identifier
     label: Text
@@ -61,7 +70,7 @@ class Option(Strict):
 
 class Question(Strict):
     id: Identifier
-    type: QuestionType
+    type: Annotated[str, StringConstraints(max_length=40)]
     label: Text
     hint: Text | None = None
     # How error messages name the answer: "Enter {error_name}", e.g. "your letter reference".
@@ -83,10 +92,42 @@ class Question(Strict):
     max_megabytes: Annotated[int, Field(ge=1, le=20)] = 10
     # Collection dates: the address question whose ward decides the round.
     address_question: Identifier | None = None
+    # Settings of their own for types that bring them (checked by the type's settings_model).
+    settings: dict[str, Any] = Field(default_factory=dict)
+
+    @field_validator("type")
+    @classmethod
+    def _known_type(cls, value: str) -> str:
+        if not question_types.is_known(value):
+            raise ValueError(f"there is no question type {value!r}: use one of {', '.join(question_types.names())}")
+        return value
+
+    @field_validator("settings")
+    @classmethod
+    def _settings_of_the_type(cls, value: dict, info: ValidationInfo) -> dict:
+        kind = question_types.kind(info.data["type"]) if info.data.get("type") else None
+        if kind is not None and kind.settings_model is not None:
+            kind.settings_model.model_validate(value)
+        elif value:
+            raise ValueError("this type of question has no settings: remove settings")
+        return value
 
     @model_validator(mode="after")
     def _fits_its_type(self) -> Question:
-        if self.type in OPTION_TYPES:
+        kind = question_types.kind(self.type)
+        # A setting left at its default is not "given" (stored snapshots of old cases carry every one).
+        given = {
+            name
+            for name in self.model_fields_set
+            if name not in question_types.COMMON_SETTINGS
+            and getattr(self, name) != type(self).model_fields[name].get_default(call_default_factory=True)
+        }
+        if kind.takes_options:
+            given.discard("options")
+        not_for_this_type = sorted(given - kind.settings - {"options", "settings"})
+        if not_for_this_type:
+            raise ValueError(f"{', '.join(not_for_this_type)} is not a setting of {self.type} questions")
+        if kind.takes_options:
             if len(self.options) < 2:
                 raise ValueError(f"a {self.type} question needs at least 2 options")
             values = [option.value for option in self.options]
@@ -94,27 +135,24 @@ class Question(Strict):
                 raise ValueError("option values must be different from each other")
         elif self.options:
             raise ValueError(f"a {self.type} question cannot have options")
-        if self.type == QuestionType.FILE and not self.file_types:
-            raise ValueError("a file question needs file_types, for example [jpg, png, pdf]")
-        if self.account_field == "email" and self.type != QuestionType.EMAIL:
-            raise ValueError("account_field email needs a question of type email")
-        if self.account_field == "phone" and self.type != QuestionType.PHONE:
-            raise ValueError("account_field phone needs a question of type phone")
-        if self.account_field == "address" and self.type != QuestionType.ADDRESS:
-            raise ValueError("account_field address needs a question of type address")
-        if self.in_area_only and self.type != QuestionType.ADDRESS:
-            raise ValueError("in_area_only is only for address questions")
-        if (self.type == QuestionType.COLLECTION_DATE) != (self.address_question is not None):
-            raise ValueError("a collection_date question needs address_question, and only it can have one")
-        if self.type == QuestionType.DECLARATION and self.optional:
-            raise ValueError("a declaration cannot be optional")
+        if self.account_field not in (None, "full_name") and kind.account_field != self.account_field:
+            raise ValueError(f"account_field {self.account_field} needs a question of type {self.account_field}")
+        problems = kind.check(self)
+        if problems:
+            raise ValueError("; ".join(problems))
         return self
 
     @property
+    def kind(self) -> question_types.QuestionKind:
+        return question_types.kind(self.type)
+
+    @property
     def option_values(self) -> list[str]:
-        if self.type == QuestionType.YES_NO:
-            return ["yes", "no"]
-        return [option.value for option in self.options]
+        return self.kind.option_values(self)
+
+    def typed_settings(self):
+        """The type's own settings as its settings_model, with defaults filled in."""
+        return self.kind.settings_model.model_validate(self.settings)
 
 
 class Condition(Strict):
@@ -195,6 +233,8 @@ class PaymentStep(Strict):
 
 class Submission(Strict):
     team: Identifier
+    # What the service does with the case once it is made (see app/services/submit_actions.py).
+    action: Identifier | None = None
     confirmation: Text  # what happens next, shown on the confirmation page and in the message
     urgent_if: list[Condition] = Field(default_factory=list)
     save_format_preference: SaveFormatPreference | None = None

@@ -6,11 +6,16 @@ The stored answer is a dict: uprn (None when typed in), line_1, line_2, town, po
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from flask_babel import gettext as _
 from wtforms import Field
 from wtforms.utils import unset_value
 
+from app.form_model.question_types import FieldContext, QuestionKind, register
+from app.form_model.schema import Question
 from app.forms_common import CONTROL_CHARACTERS
+from app.forms_engine.question_types.base import label_and_hint
 from app.services import gazetteer
 
 MANUAL = "manual"
@@ -150,3 +155,39 @@ class AddressField(Field):
             "postcode": gazetteer.format_postcode(values["postcode"]),
             "ward": None,
         }
+
+
+@register
+class AddressKind(QuestionKind):
+    """Stored as a dict: uprn (None when typed in), line_1, line_2, town, postcode and ward."""
+
+    name = "address"
+    settings: ClassVar[frozenset[str]] = frozenset({"in_area_only"})
+    own_page = True
+    account_field = "address"
+    template = "question_types/address.html"
+
+    def field(self, question: Question, context: FieldContext):
+        label, hint = label_and_hint(question, context.language)
+        return AddressField(label, description=hint, optional=question.optional, in_area_only=question.in_area_only)
+
+    def example(self, question: Question) -> dict[str, list]:
+        in_area = gazetteer.any_address()
+        if question.in_area_only and in_area is not None:
+            return {
+                f"{question.id}-mode": ["lookup"],
+                f"{question.id}-postcode": [in_area.postcode],
+                f"{question.id}-uprn": [str(in_area.uprn)],
+            }
+        return {
+            f"{question.id}-mode": ["manual"],
+            f"{question.id}-line_1": ["1 Example Street"],
+            f"{question.id}-town": ["Exampleton"],
+            f"{question.id}-postcode": ["DM1 1AB"],
+        }
+
+    def display(self, question: Question, value, language: str) -> str:
+        return ", ".join(display_lines(value)) if isinstance(value, dict) else str(value)
+
+    def ward(self, value) -> str | None:
+        return value.get("ward") if isinstance(value, dict) else None

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from app.forms_engine.schema import Definition, Page
+from app.form_model.schema import Definition, Page
 
 CHECK_ANSWERS = "check-answers"
 

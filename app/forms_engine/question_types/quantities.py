@@ -7,12 +7,16 @@ are a dict of option value to messages, so the error summary links to the box at
 from __future__ import annotations
 
 import re
+from typing import ClassVar
 
 from flask_babel import gettext as _
 from wtforms import Field
 from wtforms.utils import unset_value
 
+from app.form_model.question_types import FieldContext, QuestionKind, register
+from app.form_model.schema import Question
 from app.forms_common import sentence
+from app.forms_engine.question_types.base import label_and_hint, names_for
 
 LARGEST_QUANTITY = 999
 
@@ -78,3 +82,35 @@ class QuantitiesField(Field):
             return False
         self.data = counts or None
         return True
+
+
+@register
+class QuantitiesKind(QuestionKind):
+    """How many of each option (items to collect, say): a dict of option value to a number above 0."""
+
+    name = "quantities"
+    settings: ClassVar[frozenset[str]] = frozenset({"maximum"})
+    takes_options = True
+    template = "question_types/quantities.html"
+
+    def choices(self, question: Question, language: str) -> list[tuple[str, str]]:
+        return [(option.value, option.label.get(language)) for option in question.options]
+
+    def field(self, question: Question, context: FieldContext):
+        label, hint = label_and_hint(question, context.language)
+        return QuantitiesField(
+            label,
+            description=hint,
+            options=self.choices(question, context.language),
+            names=names_for(question, context.language),
+            maximum=question.maximum,
+        )
+
+    def example(self, question: Question) -> dict[str, list]:
+        return {f"{question.id}-{question.option_values[0]}": ["1"]}
+
+    def display(self, question: Question, value, language: str) -> str:
+        if not isinstance(value, dict):
+            return str(value)
+        labels = dict(self.choices(question, language))
+        return ", ".join(f"{labels.get(item, item)} × {count}" for item, count in value.items())

@@ -1,0 +1,26 @@
+"""The definitions model: what a form definition is (schema), which page comes next (journey), the
+question types, the services' settings files, and the definitions the app loaded. No Flask request
+and no WTForms here: the services sit on top of this, and the engine's web side on top of them."""
+
+from __future__ import annotations
+
+from flask import current_app
+
+from app.form_model.schema import Definition
+from app.form_model.service_settings import ServiceSettings
+
+
+def definitions() -> dict[str, Definition]:
+    return current_app.extensions["doorstep_forms"]
+
+
+def get(form_id: str) -> Definition | None:
+    return definitions().get(form_id)
+
+
+def settings_for(form_id: str) -> ServiceSettings | None:
+    return current_app.extensions["doorstep_service_settings"].get(form_id)
+
+
+def all_service_settings() -> dict[str, ServiceSettings]:
+    return current_app.extensions["doorstep_service_settings"]
