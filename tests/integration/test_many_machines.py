@@ -34,7 +34,7 @@ from app.models import (
     ScheduledJob,
     User,
 )
-from app.services import demo, messages
+from app.services import demo, messages, paid_forms
 from tests.database import reset_schema
 from tests.form_walk import example_page_data, example_route, walk
 from tests.integration.test_form_engine import submit
@@ -205,7 +205,7 @@ def fifty_guests_for_five_places(app, servers, names):
                 if not (values and isinstance(values[0], tuple))  # the optional photo
             }
         journey = db.session.scalars(sa.select(FormJourney).order_by(FormJourney.id.desc())).first()
-        question = next(q for q in definition.questions() if q.type.value == "collection_date")
+        question = paid_forms.collection_question(definition)
         day = journey.answers[question.id]
         for step in steps:
             if question.id in answers[step.id]:
