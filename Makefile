@@ -10,7 +10,7 @@ export FLASK_APP := wsgi
 
 ASSET_SOURCES := $(wildcard app/assets/*) scripts/build_assets.py package-lock.json
 
-.PHONY: run test install assets translations compile-translations bench lint format browser-deps worker clean
+.PHONY: run test install assets translations compile-translations bench lint format browser-deps redis-deps worker scheduler clean
 
 ## install: Python packages into .venv and front-end packages into node_modules
 install: $(VENV)/.installed node_modules/.installed
@@ -52,9 +52,13 @@ run: build
 	$(BIN)/flask demo load
 	PORT=$(PORT) scripts/dev_server.sh
 
-## worker: send queued emails and text messages
+## worker: send queued emails and text messages (the scheduler does this too; extra workers are safe)
 worker: build
 	$(BIN)/flask messages send --loop
+
+## scheduler: every scheduled job (messages, payment checks, reminders, clean-ups), on its own
+scheduler: build
+	$(BIN)/flask scheduler run
 
 ## browser-deps: Debian Chromium and ChromeDriver for the browser tests
 browser-deps:
@@ -68,8 +72,20 @@ browser-deps:
 		exit 1; \
 	fi
 
+## redis-deps: Debian redis-server, which the test of several processes starts on a free port
+redis-deps:
+	@if command -v redis-server >/dev/null 2>&1; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+		echo "Installing Debian redis-server for the test of several processes"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server >/dev/null; \
+	else \
+		echo "The test of several processes needs redis-server. Install it with:"; \
+		echo "    sudo apt-get install redis-server"; \
+		exit 1; \
+	fi
+
 ## test: the whole suite, browser accessibility tests included
-test: build browser-deps lint
+test: build browser-deps redis-deps lint
 	$(BIN)/pytest -n $(TEST_WORKERS) --dist worksteal
 
 ## bench: page weights, server timings, the inbox with many cases, booked collections, API key checks

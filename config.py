@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import re
+import socket
 from pathlib import Path
 
 BASE_DIR = Path(__file__).resolve().parent
@@ -146,13 +147,30 @@ def load_config(environ: dict | None = None, overrides: dict | None = None) -> d
         # Larger than the biggest file a form question may allow (20MB), so a too-big file gets a
         # message next to its question rather than an error page.
         "MAX_CONTENT_LENGTH": _int(environ, "MAX_CONTENT_LENGTH", 25 * 1024 * 1024),
+        # Files people send: "local" keeps them in UPLOAD_FOLDER on this machine; "s3" in a bucket of an
+        # S3-compatible object store that every machine shares.
+        "UPLOAD_STORAGE": environ.get("UPLOAD_STORAGE", "local"),
         "UPLOAD_FOLDER": environ.get("UPLOAD_FOLDER", str(instance / "uploads")),
+        "UPLOAD_S3_BUCKET": environ.get("UPLOAD_S3_BUCKET", ""),
+        "UPLOAD_S3_PREFIX": environ.get("UPLOAD_S3_PREFIX", "uploads/"),
+        "UPLOAD_S3_ENDPOINT_URL": environ.get("UPLOAD_S3_ENDPOINT_URL", ""),
+        "UPLOAD_S3_REGION": environ.get("UPLOAD_S3_REGION", ""),
+        "UPLOAD_S3_ACCESS_KEY_ID": environ.get("UPLOAD_S3_ACCESS_KEY_ID", ""),
+        "UPLOAD_S3_SECRET_ACCESS_KEY": environ.get("UPLOAD_S3_SECRET_ACCESS_KEY", ""),
+        # How many machines run Doorstep (web or scheduler) against this database, and this one's name
+        # (shown to admins beside each scheduled job's last run).
+        "MACHINES": _int(environ, "MACHINES", 1),
+        "MACHINE_NAME": environ.get("MACHINE_NAME") or socket.gethostname(),
         "MAX_FORM_MEMORY_SIZE": 500_000,
         # Tokens sent by email
         "EMAIL_VERIFY_MAX_AGE_HOURS": _int(environ, "EMAIL_VERIFY_MAX_AGE_HOURS", 72),
         "PASSWORD_RESET_MAX_AGE_MINUTES": _int(environ, "PASSWORD_RESET_MAX_AGE_MINUTES", 60),
-        # Rate limits (flask-limiter); memory:// is per process, use redis:// with several processes
+        # Rate limits (flask-limiter). memory:// counts in each process on its own, so production needs
+        # Redis: while Redis cannot be reached, each process counts in its memory instead, and says so.
         "RATELIMIT_STORAGE_URI": environ.get("RATELIMIT_STORAGE_URI", "memory://"),
+        "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,
+        # A Redis that does not answer must not hold up sign-ins: give up quickly and fall back.
+        "RATELIMIT_STORAGE_OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
         "RATELIMIT_ENABLED": _bool(environ.get("RATELIMIT_ENABLED"), True),
         "RATELIMIT_HEADERS_ENABLED": False,
         "AUTH_RATE_LIMIT": environ.get("AUTH_RATE_LIMIT", "10 per minute;50 per hour"),
@@ -214,7 +232,35 @@ def load_config(environ: dict | None = None, overrides: dict | None = None) -> d
         _check_production_vehicle_lookups(config)
     if production and config["MESSAGE_DELIVERY"] not in {"smtp", "notify"}:
         raise ConfigError("MESSAGE_DELIVERY must be smtp or notify in production")
+    _check_shared_state(config, production)
     return config
+
+
+def _check_shared_state(config: dict, production: bool) -> None:
+    """What several processes and machines must share: files, rate-limit counts, the database."""
+    if config["UPLOAD_STORAGE"] not in {"local", "s3"}:
+        raise ConfigError(f"UPLOAD_STORAGE must be local or s3, not {config['UPLOAD_STORAGE']!r}")
+    if config["UPLOAD_STORAGE"] == "s3" and not config["UPLOAD_S3_BUCKET"]:
+        raise ConfigError("UPLOAD_STORAGE=s3 needs UPLOAD_S3_BUCKET, the bucket files are kept in")
+    if config["MACHINES"] < 1:
+        raise ConfigError("MACHINES must be 1 or more")
+    if not production:
+        return
+    if config["RATELIMIT_ENABLED"] and config["RATELIMIT_STORAGE_URI"].startswith("memory://"):
+        # Even one machine runs several gunicorn workers, each counting on its own, and every restart
+        # would forget the counts: a limit of 10 would really be 10 for each worker, per restart.
+        raise ConfigError(
+            "RATELIMIT_STORAGE_URI must be Redis in production (for example redis://localhost:6379/0): "
+            "memory:// counts in each process separately"
+        )
+    if config["MACHINES"] > 1:
+        if config["UPLOAD_STORAGE"] == "local":
+            raise ConfigError(
+                "With MACHINES above 1, files people send must go to storage every machine shares: "
+                "set UPLOAD_STORAGE=s3 and UPLOAD_S3_BUCKET"
+            )
+        if config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+            raise ConfigError("With MACHINES above 1 the database must be PostgreSQL, not a SQLite file")
 
 
 def _check_production_payments(config: dict) -> None:

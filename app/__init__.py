@@ -57,6 +57,10 @@ def create_app(overrides: dict | None = None, environ: dict | None = None) -> Fl
 
     forms_engine.init_app(app)
 
+    from app import scheduler
+
+    scheduler.load_jobs()  # every service's scheduled jobs, for the scheduler and the admin page
+
     from app.account.routes import bp as account_bp
     from app.admin.routes import bp as admin_bp
     from app.auth.routes import bp as auth_bp

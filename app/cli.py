@@ -1,12 +1,18 @@
-"""Command-line tasks: gazetteer import, demo data, the message worker, sessions and form definitions."""
+"""Command-line tasks: gazetteer import, demo data, the message worker, sessions and form definitions.
+
+The commands that do one scheduled job by hand take the same lock as `flask scheduler run` and are
+recorded as its runs are (app/scheduler).
+"""
 
 import time
 from pathlib import Path
 
 import click
 from flask import current_app
+from flask.cli import with_appcontext
 
 from app.extensions import db
+from app.scheduler.cli import run_by_hand, scheduler_cli
 
 
 def init_app(app):
@@ -17,6 +23,7 @@ def init_app(app):
     app.cli.add_command(forms_cli)
     app.cli.add_command(payments_cli)
     app.cli.add_command(bookings_cli)
+    app.cli.add_command(scheduler_cli)
 
 
 @click.group("gazetteer", help="The council's address gazetteer.")
@@ -88,14 +95,11 @@ def sessions_cli():
 
 
 @sessions_cli.command("purge")
+@with_appcontext
 def sessions_purge():
     """Delete expired sign-ins, and unfinished forms past their expiry (the answers in them too)."""
-    from app.services import auth_sessions, form_journeys
-
-    removed = auth_sessions.purge_expired(idle_minutes=current_app.config["SESSION_IDLE_MINUTES"])
-    forms = form_journeys.delete_expired()
-    db.session.commit()
-    click.echo(f"{removed} expired sign-ins removed, {forms} unfinished forms removed")
+    counts = run_by_hand("purge-expired")
+    click.echo(f"{counts['sign_ins']} expired sign-ins removed, {counts['forms']} unfinished forms removed")
 
 
 @click.group("forms", help="Form definitions written by the web team.")
@@ -148,13 +152,15 @@ def payments_cli():
 
 @payments_cli.command("reconcile")
 @click.option("--after-minutes", default=2, show_default=True, help="Only payments started at least this long ago.")
+@with_appcontext
 def payments_reconcile(after_minutes: int):
     """Ask Stripe about payments still pending (a webhook that never came) and settle them."""
     from app.services import payments
 
-    counts = payments.reconcile(settle_after_minutes=after_minutes)
-    db.session.commit()
-    click.echo(", ".join(f"{count} {status}" for status, count in sorted(counts.items())) or "nothing pending")
+    counts = run_by_hand(
+        "reconcile-payments", lambda: payments.reconcile_pending_payments(settle_after_minutes=after_minutes)
+    )
+    click.echo(f"{counts['checked']} pending payments checked with Stripe, {counts['settled']} settled")
 
 
 @click.group("bookings", help="Booked collections.")
@@ -163,10 +169,8 @@ def bookings_cli():
 
 
 @bookings_cli.command("remind")
+@with_appcontext
 def bookings_remind():
     """Remind everyone whose collection is tomorrow (run once a day)."""
-    from app.services import bookings, cases
-
-    sent = bookings.send_reminders(cases.london_today())
-    db.session.commit()
-    click.echo(f"{sent} reminders queued")
+    counts = run_by_hand("bulky-waste-reminders")
+    click.echo(f"{counts['queued']} reminders queued")

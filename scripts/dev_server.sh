@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Development: the local Stripe server, the local DVLA stand-in and the message worker in the
-# background, the web server in the foreground. Stopping the web server stops the others.
+# Development: the local Stripe server, the local DVLA stand-in and the scheduler (which sends
+# messages, settles payments and runs the daily jobs) in the background, the web server in the
+# foreground. Stopping the web server stops the others.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 port="${PORT:-5000}"
@@ -12,9 +13,9 @@ export LOCAL_STRIPE_PORT="$stripe_port" LOCAL_DVLA_PORT="$dvla_port"
 stripe_server=$!
 .venv/bin/python -m devtools.local_dvla --port "$dvla_port" &
 dvla_server=$!
-.venv/bin/flask messages send --loop --interval 2 &
-worker=$!
-trap 'kill "$worker" "$stripe_server" "$dvla_server" 2>/dev/null || true' EXIT INT TERM
+.venv/bin/flask scheduler run &
+scheduler=$!
+trap 'kill "$scheduler" "$stripe_server" "$dvla_server" 2>/dev/null || true' EXIT INT TERM
 echo "Doorstep is running at http://127.0.0.1:${port} (messages are written to instance/outbox/ and listed at /dev/outbox)"
 echo "Payments go to a local Stripe at http://127.0.0.1:${stripe_port}: pay with the test card 4242 4242 4242 4242"
 echo "Vehicle details come from a local DVLA stand-in at http://127.0.0.1:${dvla_port}: try AA19AAA, DM19LOW or DM09ABN (README lists them all)"

@@ -22,6 +22,15 @@ def local_stripe():
 
 
 @pytest.fixture(scope="session")
+def local_s3():
+    from tests.s3_server import LocalS3
+
+    server = LocalS3()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
 def local_dvla():
     server = LocalDvla()
     yield server

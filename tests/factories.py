@@ -1,9 +1,10 @@
 """Records for tests, made through the services where that is how the app makes them."""
 
 import itertools
+from datetime import timedelta
 
 from app.extensions import db
-from app.models import Role, User, utcnow
+from app.models import JobOutcome, Role, ScheduledJob, User, utcnow
 from app.services import passwords
 
 _numbers = itertools.count(1)
@@ -30,3 +31,40 @@ def sign_in(client, user: User, password: str = PASSWORD):
     page = client.submit("/sign-in", {"email": user.email, "password": password})
     assert page.status == 302, page.error_summary
     return page
+
+
+def record_job_runs() -> None:
+    """Scheduled jobs' last runs in each state the admin page shows: succeeded, failed three times in a
+    row, still running; the others have not run yet."""
+    now = utcnow()
+    db.session.add_all(
+        [
+            ScheduledJob(
+                name="send-messages",
+                last_started_at=now - timedelta(seconds=3),
+                last_finished_at=now - timedelta(seconds=2),
+                last_outcome=JobOutcome.OK,
+                last_counts={"sent": 4, "retrying": 1, "failed": 0},
+                last_machine="web-2",
+                last_ok_started_at=now - timedelta(seconds=3),
+            ),
+            ScheduledJob(
+                name="reconcile-payments",
+                last_started_at=now - timedelta(minutes=1),
+                last_finished_at=now - timedelta(minutes=1),
+                last_outcome=JobOutcome.FAILED,
+                last_error="APIConnectionError: <b>Stripe</b> did not answer",
+                last_machine="web-1",
+                failures_in_a_row=3,
+            ),
+            ScheduledJob(
+                name="purge-expired",
+                last_started_at=now - timedelta(seconds=30),
+                last_finished_at=now - timedelta(days=1),
+                last_outcome=JobOutcome.RUNNING,
+                last_machine="web-1",
+                last_ok_started_at=now - timedelta(days=1),
+            ),
+        ]
+    )
+    db.session.commit()

@@ -3,8 +3,10 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
+from app.admin import job_views
 from app.forms_common import BaseForm, GovRadioField, Required
 from app.models import Role
+from app.scheduler import runner
 from app.security import admin_required
 from app.services import people
 from app.staff.routes import page_number
@@ -55,6 +57,12 @@ def change_role(user_id):
             )
             return redirect(url_for("admin.users"))
     return render_template("admin/change_role.html", form=form, person=person)
+
+
+@bp.get("/scheduled-jobs")
+@admin_required
+def scheduled_jobs():
+    return render_template("admin/scheduled_jobs.html", statuses=runner.statuses(), views=job_views)
 
 
 # The API key pages register on this blueprint too.

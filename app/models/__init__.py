@@ -29,6 +29,7 @@ from app.models.cases import (
 from app.models.gazetteer import GazetteerAddress
 from app.models.messages import MessageChannel, MessageStatus, OutboundMessage
 from app.models.payments import Payment, PaymentRefund, PaymentStatus, StripeEvent
+from app.models.scheduler import JobOutcome, ScheduledJob
 
 __all__ = [
     "ACTIVE_STATUSES",
@@ -51,6 +52,7 @@ __all__ = [
     "SatisfactionResponse",
     "ContactMethod",
     "GazetteerAddress",
+    "JobOutcome",
     "MessageChannel",
     "MessageStatus",
     "Organisation",
@@ -63,6 +65,7 @@ __all__ = [
     "PaymentStatus",
     "StripeEvent",
     "Role",
+    "ScheduledJob",
     "User",
     "utcnow",
 ]

@@ -5,7 +5,10 @@ import secrets
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
+from flask import current_app
+from flask_babel import lazy_gettext as _l
 
+from app import scheduler
 from app.extensions import db
 from app.models import AuthSession, User, utcnow
 
@@ -76,3 +79,16 @@ def purge_expired(*, idle_minutes: int, now: datetime | None = None) -> int:
             sa.or_(AuthSession.expires_at <= now, AuthSession.last_seen_at <= now - timedelta(minutes=idle_minutes))
         )
     ).rowcount
+
+
+@scheduler.job(
+    "purge-expired",
+    daily_at="03:00",
+    title=_l("Delete expired sign-ins, and unfinished forms past their time with any files sent on them"),
+    summary=_l("%(sign_ins)s expired sign-ins and %(forms)s unfinished forms deleted"),
+)
+def purge_expired_sign_ins_and_forms() -> dict[str, int]:
+    from app.services import form_journeys
+
+    sign_ins = purge_expired(idle_minutes=current_app.config["SESSION_IDLE_MINUTES"])
+    return {"sign_ins": sign_ins, "forms": form_journeys.delete_expired()}

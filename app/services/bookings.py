@@ -16,8 +16,9 @@ from datetime import date, timedelta
 import sqlalchemy as sa
 from flask_babel import force_locale, format_date
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
-from app import form_model
+from app import form_model, scheduler
 from app.extensions import db
 from app.form_model import question_types
 from app.models import (
@@ -278,6 +279,16 @@ def send_reminders(today: date) -> int:
             )
         booking.reminder_sent_at = utcnow()
     return len(due)
+
+
+@scheduler.job(
+    "bulky-waste-reminders",
+    daily_at="10:00",
+    title=_l("Remind people whose bulky waste is collected tomorrow"),
+    summary=_l("%(queued)s reminders queued"),
+)
+def remind_tomorrows_collections() -> dict[str, int]:
+    return {"queued": send_reminders(cases.london_today())}
 
 
 def case_ids_with_bookings(case_list: list[Case]) -> set[int]:

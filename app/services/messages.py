@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import logging
 import smtplib
+import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from email.message import EmailMessage
@@ -17,7 +18,9 @@ from pathlib import Path
 import sqlalchemy as sa
 from flask import current_app
 from flask_babel import force_locale
+from flask_babel import lazy_gettext as _l
 
+from app import scheduler
 from app.extensions import db
 from app.models import MessageChannel, MessageStatus, OutboundMessage, utcnow
 
@@ -252,3 +255,27 @@ def deliver_due(backend, *, max_attempts: int, limit: int = 100, now_func=utcnow
 
 def recent(limit: int = 50) -> list[OutboundMessage]:
     return list(db.session.scalars(sa.select(OutboundMessage).order_by(OutboundMessage.id.desc()).limit(limit)))
+
+
+SEND_BATCH = 100
+SEND_SECONDS = 30  # one run stops starting new batches after this long, so the scheduler stays lively
+
+
+@scheduler.job(
+    "send-messages",
+    every=timedelta(seconds=5),
+    title=_l("Send emails and text messages"),
+    summary=_l("%(sent)s sent, %(retrying)s to try again, %(failed)s failed"),
+)
+def send_due_messages() -> dict[str, int]:
+    """Every due message, in batches, until none is left (or the run has taken long enough). Each
+    message is claimed and committed on its own, so `flask messages send --loop` workers can help."""
+    backend = backend_from_config(current_app.config)
+    max_attempts = current_app.config["MESSAGE_MAX_ATTEMPTS"]
+    totals = {"sent": 0, "retrying": 0, "failed": 0}
+    started = time.monotonic()
+    while True:
+        counts = deliver_due(backend, max_attempts=max_attempts, limit=SEND_BATCH)
+        totals = {key: totals[key] + counts[key] for key in totals}
+        if sum(counts.values()) < SEND_BATCH or time.monotonic() - started > SEND_SECONDS:
+            return totals

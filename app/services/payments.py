@@ -19,8 +19,10 @@ from datetime import timedelta
 import sqlalchemy as sa
 import stripe
 from flask import current_app
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 
+from app import scheduler
 from app.extensions import db
 from app.models import Payment, PaymentRefund, PaymentStatus, StripeEvent, utcnow
 from app.services.errors import ServiceError
@@ -232,6 +234,18 @@ def reconcile(settle_after_minutes: int = 2) -> dict[str, int]:
         payment = refresh(db.session.get(Payment, payment_id))
         counts[payment.status.value] = counts.get(payment.status.value, 0) + 1
     return counts
+
+
+@scheduler.job(
+    "reconcile-payments",
+    every=timedelta(minutes=5),
+    title=_l("Settle card payments whose confirmation from Stripe never came"),
+    summary=_l("%(checked)s pending payments checked with Stripe, %(settled)s settled"),
+)
+def reconcile_pending_payments(settle_after_minutes: int = 2) -> dict[str, int]:
+    counts = reconcile(settle_after_minutes=settle_after_minutes)
+    still_pending = counts.get(PaymentStatus.PENDING.value, 0)
+    return {"checked": sum(counts.values()), "settled": sum(counts.values()) - still_pending}
 
 
 def refund(

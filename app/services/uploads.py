@@ -3,25 +3,38 @@
 A file is judged by what it contains, never by its name. Photos are decoded and saved again from their
 pixels alone, so location, camera and other metadata never reach the council; the way up the photo
 was taken is applied first so it still looks right. Files are kept outside the web root under random
-names and are only ever served to staff, as downloads.
+names (app/services/file_storage.py: a folder, or an object store shared by every machine) and are only
+ever served to staff, as downloads.
+
+Saving and deleting follow the database transaction that records the answer: a file saved in a change
+that is rolled back is deleted again, and a file is only deleted once the change that stops needing it
+is committed. A machine that stops between the two can leave a file no answer names; never the
+other way round.
 """
 
 from __future__ import annotations
 
+import logging
 import re
 import secrets
 import warnings
 from dataclasses import dataclass
 from io import BytesIO
-from pathlib import Path, PurePath
+from pathlib import PurePath
+from typing import BinaryIO
 
+import sqlalchemy as sa
 from flask import current_app
 from PIL import Image, ImageOps, UnidentifiedImageError
+
+from app.extensions import db
+from app.services import file_storage
 
 CONTENT_TYPES = {"jpg": "image/jpeg", "png": "image/png", "pdf": "application/pdf"}
 MAX_PIXELS = 40_000_000  # a 40 megapixel photo; anything bigger is refused, not decoded
 KEY = re.compile(r"^[0-9a-f]{32}$")
 SAFE_NAME = re.compile(r"[^A-Za-z0-9 ._()-]+")
+log = logging.getLogger("doorstep.files")
 
 
 class UploadProblem(Exception):
@@ -103,25 +116,37 @@ def safe_name(filename: str, kind: str) -> str:
     return f"{stem}.{kind}"
 
 
-def _folder() -> Path:
-    return Path(current_app.config["UPLOAD_FOLDER"])
+def _files() -> file_storage.FileStore:
+    extensions = current_app.extensions
+    if "doorstep_file_store" not in extensions:
+        extensions["doorstep_file_store"] = file_storage.from_config(current_app.config)
+    return extensions["doorstep_file_store"]
 
 
-def path_for(answer: dict) -> Path | None:
+def _key_of(answer) -> str | None:
     key = answer.get("file") if isinstance(answer, dict) else None
-    if not isinstance(key, str) or not KEY.match(key):
-        return None
-    return _folder() / key[:2] / key
+    return key if isinstance(key, str) and KEY.match(key) else None
 
 
 def store(checked: CheckedFile) -> dict:
-    """Save the file; the answer stored with the form names it and describes it."""
+    """Save the file; the answer stored with the form names it and describes it. If the change that
+    records the answer is rolled back, the file is deleted again."""
     key = secrets.token_hex(16)
-    path = _folder() / key[:2] / key
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(checked.content)
-    path.chmod(0o600)
+    files = _files()
+    files.put(key, checked.content, CONTENT_TYPES[checked.kind])
+    _pending(db.session())["stored"].append((files, key))
     return {"file": key, "name": checked.name, "type": checked.kind, "size": len(checked.content)}
+
+
+def open_file(answer: dict) -> BinaryIO | None:
+    """The file an answer names, to read once and close; None if it names none or it is gone."""
+    key = _key_of(answer)
+    return _files().open(key) if key else None
+
+
+def exists(answer: dict) -> bool:
+    key = _key_of(answer)
+    return bool(key) and _files().exists(key)
 
 
 def is_file_answer(value) -> bool:
@@ -129,9 +154,10 @@ def is_file_answer(value) -> bool:
 
 
 def delete(answer: dict) -> None:
-    path = path_for(answer)
-    if path is not None:
-        path.unlink(missing_ok=True)
+    """Delete the file once the change that stops needing it is committed (never if it is rolled back)."""
+    key = _key_of(answer)
+    if key is not None:
+        _pending(db.session())["deleted"].append((_files(), key))
 
 
 def delete_replaced(old_answers: dict, new_answers: dict) -> None:
@@ -152,3 +178,36 @@ def describe_size(size: int) -> str:
     if size < 1024 * 1024:
         return f"{max(1, round(size / 1024))}KB"
     return f"{size / (1024 * 1024):.1f}MB"
+
+
+PENDING = "doorstep_uploads"  # in Session.info: files saved and files to delete in this transaction
+
+
+def _pending(session) -> dict:
+    if not session.in_transaction():
+        session.begin()
+    return session.info.setdefault(PENDING, {"stored": [], "deleted": []})
+
+
+def _remove_quietly(files, key: str) -> None:
+    try:
+        files.delete(key)
+    except Exception:  # noqa: BLE001  (the change is already committed; an unreachable store must not undo it)
+        log.exception("could not delete uploaded file %s; it is left in the store", key)
+
+
+@sa.event.listens_for(sa.orm.Session, "after_commit")
+def _delete_files_no_longer_needed(session) -> None:
+    pending = session.info.pop(PENDING, None)
+    for files, key in pending["deleted"] if pending else ():
+        _remove_quietly(files, key)
+
+
+@sa.event.listens_for(sa.orm.Session, "after_transaction_end")
+def _delete_files_of_a_rolled_back_change(session, transaction) -> None:
+    if transaction.parent is not None:
+        return  # a savepoint: the outer transaction decides
+    # After a commit the list is gone already; anything left belongs to a change that was rolled back.
+    pending = session.info.pop(PENDING, None)
+    for files, key in pending["stored"] if pending else ():
+        _remove_quietly(files, key)

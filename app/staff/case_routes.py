@@ -99,12 +99,12 @@ def case_file(reference, question_id):
     """A file sent with the case, always as a download so the browser never runs it as a page."""
     case = _case_or_404(reference)
     answer = case.answers.get(question_id)
-    path = uploads.path_for(answer) if uploads.is_file_answer(answer) else None
-    if path is None or not path.is_file():
+    content = uploads.open_file(answer) if uploads.is_file_answer(answer) else None
+    if content is None:
         abort(404)
     case_work.record_file_download(case, current_user)
     return send_file(
-        path, mimetype=uploads.CONTENT_TYPES[answer["type"]], as_attachment=True, download_name=answer["name"]
+        content, mimetype=uploads.CONTENT_TYPES[answer["type"]], as_attachment=True, download_name=answer["name"]
     )
 
 

@@ -10,6 +10,7 @@ from app.models import ApiKey, Case, User
 from app.services import accounts, bookings, demo, messages, tokens
 from tests.browser.harness import ROOT, AxeRecorder, LiveServer, start_chrome
 from tests.database import reset_schema
+from tests.factories import record_job_runs
 from tests.form_walk import send, walk
 from tests.local_dvla import close_vehicle_client
 from tests.local_stripe import LocalStripe
@@ -49,6 +50,7 @@ def live(tmp_path_factory, live_stripe, local_dvla):
     reset_schema(app)
     with app.test_request_context():
         demo.load()
+        record_job_runs()  # the admin's scheduled jobs page in each state: succeeded, failed, running
         resident = db.session.scalar(sa.select(User).where(User.email == demo.DEMO_ACCOUNTS[0].email))
         volunteer = db.session.scalar(sa.select(User).where(User.email == demo.DEMO_ACCOUNTS[2].email))
         message = messages.queue_email(resident, "password_changed")

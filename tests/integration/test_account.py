@@ -63,6 +63,15 @@ def test_phone_is_validated_and_stored_in_international_form(client, resident):
     assert reload(resident).phone == "+447911123456"
 
 
+def test_the_numbers_the_phone_error_gives_as_examples_are_accepted(client, resident):
+    for example, stored in (("07700 900 982", "+447700900982"), ("01632 960 001", "+441632960001")):
+        page = client.submit("/account/phone", {"phone": example}, expect=302)
+        assert page.location == "/account/" and reload(resident).phone == stored
+    # Ofcom's drama ranges only: the numbers either side of them are still refused.
+    refused = client.submit("/account/phone", {"phone": "07700 901 000"}, expect=200)
+    assert refused.error_for("phone").startswith("Enter a UK phone number")
+
+
 def test_address_by_postcode_from_the_gazetteer(client, resident, demo_gazetteer):
     page = client.submit("/account/address", {"postcode": "dm1 1ab"})
     assert page.location == "/account/address/select?postcode=DM1+1AB"
@@ -178,3 +187,9 @@ def test_language_switch_is_kept_on_the_account(client, resident):
     assert reload(resident).language == "cy"
     welsh = client.get("/account/phone")
     assert welsh.soup.html["lang"] == "cy"
+
+
+def test_the_account_page_shows_the_email_address_itself_not_markup(client, resident):
+    page = client.get("/account/")
+    shown = page.soup.find("dd", class_="doorstep-break-anywhere")
+    assert shown.get_text(strip=True) == resident.email and "<span" not in page.text

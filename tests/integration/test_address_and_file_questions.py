@@ -287,6 +287,8 @@ def test_files_of_unfinished_forms_are_deleted_when_the_form_expires(app, databa
     db.session.commit()
     with app.test_request_context():
         form_journeys.delete_expired()
+        assert path.is_file()  # until the change is committed: a rolled-back purge keeps the file
+        db.session.commit()
     assert not path.exists()
 
 

@@ -103,3 +103,10 @@ def test_static_files_are_fingerprinted_compressed_and_cached_for_a_year(app, cl
 def test_html_is_compressed(client):
     response = client.raw.get("/accessibility", headers={"Accept-Encoding": "gzip"})
     assert response.headers["Content-Encoding"] == "gzip"
+
+
+def test_a_message_in_a_banner_is_shown_as_words_not_markup(client):
+    page = client.follow(client.get("/account/", expect=302))
+    heading = page.soup.select_one(".govuk-notification-banner__content .govuk-notification-banner__heading")
+    assert heading.get_text(strip=True) == "Sign in to continue"
+    assert "<p" not in page.text

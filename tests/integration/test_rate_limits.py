@@ -43,3 +43,18 @@ def test_behind_a_trusted_proxy_each_person_has_their_own_limit(make_app):
     client = PageClient(limited.test_client())
     assert _sign_in_statuses(client, ["192.0.2.1", "192.0.2.2", "192.0.2.3"]) == [200, 200, 200]
     assert _sign_in_statuses(client, ["192.0.2.1", "192.0.2.1"]) == [200, 429]
+
+
+def test_sign_in_works_and_is_still_limited_while_redis_cannot_be_reached(make_app):
+    from app.extensions import limiter
+    from tests.local_stripe import free_port
+
+    nothing_listening = f"redis://127.0.0.1:{free_port()}/0"
+    limited = make_app(AUTH_RATE_LIMIT="2 per minute", RATELIMIT_STORAGE_URI=nothing_listening)
+    try:
+        client = PageClient(limited.test_client())
+        assert _sign_in_statuses(client, ["192.0.2.9"] * 3) == [200, 200, 429]
+        assert limiter._storage_dead  # Redis was tried and found unreachable: these were counted in memory
+    finally:
+        # The extension is one object for every app in this process: let the next app's storage be tried.
+        limiter._storage_dead = False

@@ -9,6 +9,7 @@ PRODUCTION = {
     "PUBLIC_BASE_URL": "https://services.demo-borough.example",
     "STRIPE_SECRET_KEY": "sk_live_" + "a" * 24,
     "STRIPE_WEBHOOK_SECRET": "whsec_" + "b" * 24,
+    "RATELIMIT_STORAGE_URI": "redis://127.0.0.1:6379/0",
     "DVLA_API_BASE": "https://driver-vehicle-licensing.api.gov.uk",
     "DVLA_API_KEY": "the-councils-ves-key",
 }
@@ -94,6 +95,41 @@ def test_the_local_stripe_server_refuses_to_start_in_production():
     )
     assert result.returncode != 0
     assert "never production" in result.stderr
+
+
+def test_production_refuses_rate_limits_counted_in_each_process(tmp_path):
+    with pytest.raises(ConfigError, match="RATELIMIT_STORAGE_URI must be Redis in production"):
+        load_config({**PRODUCTION, "RATELIMIT_STORAGE_URI": "memory://"})
+    with pytest.raises(ConfigError, match="RATELIMIT_STORAGE_URI must be Redis"):
+        load_config({key: value for key, value in PRODUCTION.items() if key != "RATELIMIT_STORAGE_URI"})
+    config = load_config({**PRODUCTION, "DOORSTEP_INSTANCE_PATH": str(tmp_path)})
+    assert config["RATELIMIT_STORAGE_URI"] == "redis://127.0.0.1:6379/0"
+    assert config["RATELIMIT_IN_MEMORY_FALLBACK_ENABLED"] is True
+    # Development and tests keep memory://, which needs nothing installed.
+    assert load_config({"DOORSTEP_INSTANCE_PATH": str(tmp_path)})["RATELIMIT_STORAGE_URI"] == "memory://"
+
+
+def test_several_machines_in_production_need_shared_file_storage_and_postgresql(tmp_path):
+    several = {**PRODUCTION, "MACHINES": "3", "DOORSTEP_INSTANCE_PATH": str(tmp_path)}
+    with pytest.raises(ConfigError, match="UPLOAD_STORAGE=s3"):
+        load_config(several)
+    shared = {**several, "UPLOAD_STORAGE": "s3", "UPLOAD_S3_BUCKET": "council-uploads"}
+    assert load_config(shared)["MACHINES"] == 3
+    with pytest.raises(ConfigError, match="must be PostgreSQL"):
+        load_config({**shared, "DATABASE_URL": "sqlite:////srv/doorstep.sqlite"})
+    # One machine may keep files in a folder of its own.
+    assert load_config({**PRODUCTION, "DOORSTEP_INSTANCE_PATH": str(tmp_path)})["UPLOAD_STORAGE"] == "local"
+
+
+def test_file_storage_settings_are_checked(tmp_path):
+    base = {"DOORSTEP_INSTANCE_PATH": str(tmp_path)}
+    with pytest.raises(ConfigError, match="UPLOAD_STORAGE must be local or s3"):
+        load_config({**base, "UPLOAD_STORAGE": "nfs"})
+    with pytest.raises(ConfigError, match="needs UPLOAD_S3_BUCKET"):
+        load_config({**base, "UPLOAD_STORAGE": "s3"})
+    with pytest.raises(ConfigError, match="MACHINES must be 1 or more"):
+        load_config({**base, "MACHINES": "0"})
+    assert load_config({**base, "MACHINE_NAME": "web-2"})["MACHINE_NAME"] == "web-2"
 
 
 def test_production_asks_only_the_dvla_itself_for_vehicle_details(tmp_path):

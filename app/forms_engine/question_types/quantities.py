@@ -21,6 +21,11 @@ from app.forms_engine.question_types.base import label_and_hint, names_for
 LARGEST_QUANTITY = 999
 
 
+def is_quantity(text: str) -> bool:
+    """Digits only, and no more than LARGEST_QUANTITY (blank, meaning none, is checked before this)."""
+    return bool(re.fullmatch(r"\d+", text)) and len(text) <= 3
+
+
 class QuantitiesField(Field):
     def __init__(self, label=None, validators=None, *, options, names, maximum: int | None, **kwargs):
         super().__init__(label, validators, **kwargs)
@@ -49,7 +54,7 @@ class QuantitiesField(Field):
             text = self.values[value]
             if not text:
                 continue
-            if not re.fullmatch(r"\d+", text) or len(text) > 3:
+            if not is_quantity(text):
                 message = _("%(item)s must be a whole number, like 2", item=label)
                 if re.fullmatch(r"\d+", text):
                     message = _("%(item)s must be %(number)s or fewer", item=label, number=LARGEST_QUANTITY)
