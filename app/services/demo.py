@@ -18,6 +18,7 @@ from app.models import (
 from app.services import api_keys, gazetteer, passwords
 
 DEMO_GAZETTEER = Path(__file__).resolve().parents[1] / "demo" / "gazetteer.csv"
+DEMO_STREETS = Path(__file__).resolve().parents[1] / "demo" / "streets.csv"
 DEMO_ORGANISATION = "Demoton Removals Ltd"
 DEMO_ORGANISATION_PREMISES_UPRN = 100000000022  # its yard, in the gazetteer
 
@@ -73,6 +74,7 @@ DEMO_API_KEYS_CREATED_BY = "admin@demo.doorstep.example"
 
 def load() -> tuple[DemoAccount, ...]:
     gazetteer.import_csv(DEMO_GAZETTEER)
+    gazetteer.import_streets_csv(DEMO_STREETS)
     organisation = db.session.scalar(sa.select(Organisation).where(Organisation.name == DEMO_ORGANISATION))
     for account in DEMO_ACCOUNTS:
         user = db.session.scalar(sa.select(User).where(User.email == account.email))
