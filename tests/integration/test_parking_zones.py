@@ -14,6 +14,8 @@ from app.services.parking.settings import ParkingSettings
 from tests.conftest import count
 from tests.factories import make_user, sign_in
 
+pytestmark = pytest.mark.db
+
 START = "/services/parking-permits"
 HEADER = "uprn,zone,eligibility,reason,source\n"
 
