@@ -52,6 +52,11 @@ def create_app(overrides: dict | None = None, environ: dict | None = None) -> Fl
     request_logging.init_app(app)
     unit_of_work.init_app(app, db)
 
+    from app.services import health
+
+    # /healthz compares the database with these; the release's migrations are read once, here.
+    app.extensions["migration_heads"] = health.migration_heads()
+
     from app import forms_engine
     from app.services import bookings, paid_forms  # noqa: F401  (they register what happens once paid)
 
@@ -67,10 +72,21 @@ def create_app(overrides: dict | None = None, environ: dict | None = None) -> Fl
     from app.bookings.routes import bp as bookings_bp
     from app.forms_engine.routes import bp as forms_bp
     from app.pages.routes import bp as pages_bp
+    from app.parking.routes import bp as parking_bp
     from app.payments.routes import bp as payments_bp
     from app.staff.routes import bp as staff_bp
 
-    for blueprint in (pages_bp, auth_bp, account_bp, staff_bp, admin_bp, forms_bp, payments_bp, bookings_bp):
+    for blueprint in (
+        pages_bp,
+        auth_bp,
+        account_bp,
+        staff_bp,
+        admin_bp,
+        forms_bp,
+        payments_bp,
+        bookings_bp,
+        parking_bp,
+    ):
         app.register_blueprint(blueprint)
     if app.config["DEV_OUTBOX_PAGE"]:
         from app.dev.routes import bp as dev_bp

@@ -10,4 +10,5 @@ from app.forms_engine.question_types import (  # noqa: F401  (importing register
     location,
     quantities,
     text,
+    vehicle,
 )
