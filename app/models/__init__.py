@@ -30,6 +30,7 @@ from app.models.gazetteer import GazetteerAddress, Street
 from app.models.messages import MessageChannel, MessageStatus, OutboundMessage
 from app.models.parking import ParkingAddress, ParkingEligibility
 from app.models.payments import Payment, PaymentRefund, PaymentStatus, StripeEvent
+from app.models.places import Place, PlaceKind, PlaceVolunteer
 from app.models.scheduler import JobOutcome, ScheduledJob
 
 __all__ = [
@@ -65,6 +66,9 @@ __all__ = [
     "OrganisationRole",
     "OutboundMessage",
     "Payment",
+    "Place",
+    "PlaceKind",
+    "PlaceVolunteer",
     "PaymentRefund",
     "PaymentStatus",
     "StripeEvent",
