@@ -210,6 +210,8 @@ def import_streets_csv(path: Path) -> ImportResult:
             result.added += 1
     db.session.flush()
     return result
+
+
 def wards() -> list[str]:
     """Every ward in the gazetteer, by name."""
     return list(db.session.scalars(sa.select(GazetteerAddress.ward).distinct().order_by(GazetteerAddress.ward)))
