@@ -58,7 +58,11 @@ def create_app(overrides: dict | None = None, environ: dict | None = None) -> Fl
     app.extensions["migration_heads"] = health.migration_heads()
 
     from app import forms_engine
-    from app.services import bookings, paid_forms  # noqa: F401  (they register what happens once paid)
+    from app.services import (  # noqa: F401  (they register what happens once paid)
+        bookings,
+        paid_forms,
+        street_reports,  # noqa: F401  (registers the street_report submit action)
+    )
 
     forms_engine.init_app(app)
 
@@ -75,6 +79,7 @@ def create_app(overrides: dict | None = None, environ: dict | None = None) -> Fl
     from app.parking.routes import bp as parking_bp
     from app.payments.routes import bp as payments_bp
     from app.staff.routes import bp as staff_bp
+    from app.street_reports.routes import bp as street_reports_bp
 
     for blueprint in (
         pages_bp,
@@ -86,6 +91,7 @@ def create_app(overrides: dict | None = None, environ: dict | None = None) -> Fl
         payments_bp,
         bookings_bp,
         parking_bp,
+        street_reports_bp,
     ):
         app.register_blueprint(blueprint)
     if app.config["DEV_OUTBOX_PAGE"]:

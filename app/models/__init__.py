@@ -32,6 +32,7 @@ from app.models.parking import ParkingAddress, ParkingEligibility
 from app.models.payments import Payment, PaymentRefund, PaymentStatus, StripeEvent
 from app.models.places import Place, PlaceKind, PlaceVolunteer
 from app.models.scheduler import JobOutcome, ScheduledJob
+from app.models.street_reports import StreetReport, StreetReportState
 
 __all__ = [
     "ParkingAddress",
@@ -57,6 +58,8 @@ __all__ = [
     "ContactMethod",
     "GazetteerAddress",
     "Street",
+    "StreetReport",
+    "StreetReportState",
     "JobOutcome",
     "MessageChannel",
     "MessageStatus",

@@ -65,8 +65,10 @@ class Listing:
 def home_page_services(language: str) -> list[Listing]:
     """The services on the home page: online forms by their definitions, the rest from this list."""
     from app import forms_engine
+    from app.services import street_reports
 
     definitions = forms_engine.definitions()
+    listed_under_a_service = street_reports.category_form_ids()
     listed = [
         Listing(entry.slug, definitions[entry.slug].title.get(language), definitions[entry.slug].summary.get(language))
         if entry.slug in definitions
@@ -76,6 +78,6 @@ def home_page_services(language: str) -> list[Listing]:
     listed += [
         Listing(definition.id, definition.title.get(language), definition.summary.get(language))
         for definition in definitions.values()
-        if definition.id not in BY_SLUG
+        if definition.id not in BY_SLUG and definition.id not in listed_under_a_service
     ]
     return listed

@@ -139,6 +139,21 @@ def answer_vehicle(driver, question, check, label, failures) -> None:
     failures.extend(f"{label} details not confirmed: {p}" for p in check_error_state(driver))
     check(driver, label=f"{label} details not confirmed")
     driver.execute_script("arguments[0].click()", driver.find_element(By.ID, f"{name}-correct"))
+
+
+def answer_location(driver, question, check, label) -> None:
+    """A location question: a postcode, "Find", the list of places found, then the nearest address
+    and the words for the spot (its error states are walked in test_location_question.py)."""
+    name = question.id
+    search = driver.find_element(By.ID, f"{name}-search")
+    search.clear()
+    search.send_keys("DM1 1AB")
+    click_and_wait(driver, driver.find_element(By.NAME, f"{name}-find"))
+    check(driver, label=f"{label} places found")
+    Select(driver.find_element(By.ID, f"{name}-place")).select_by_index(1)
+    description = driver.find_element(By.ID, f"{name}-description")
+    description.clear()
+    description.send_keys("By the lamp post outside")
     press_continue(driver)
 
 
@@ -205,6 +220,10 @@ def test_every_page_of_every_form_passes_axe_in_every_state(live, browsers, reco
                 vehicle = next((q for q in step.questions if q.type == "vehicle"), None)
                 if vehicle is not None:
                     answer_vehicle(driver, vehicle, partial(check, width=width), label, failures)
+                    continue
+                location = next((q for q in step.questions if q.type == "location"), None)
+                if location is not None:
+                    answer_location(driver, location, partial(check, width=width), label)
                     continue
                 fill_page(driver, examples[step.id], tmp_path)
                 press_continue(driver)

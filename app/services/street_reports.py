@@ -1,0 +1,126 @@
+"""Reporting a street problem: the categories people choose from, the county council's categories
+in a two-tier area, and the record a report adds to its case (where it is, what the public sees).
+
+Each category we deal with is a form definition (app/definitions/fly-tipping.yaml and so on) with a
+location question and `submit: {action: street_report}`. The `street_reports` section of
+app/service_settings/street-reports.yaml lists them in the order people see them, and the county's
+categories (roads, pavements, street lights), which link to the county's own forms.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Annotated
+
+import sqlalchemy as sa
+from pydantic import Field, StringConstraints, model_validator
+
+from app import form_model
+from app.extensions import db
+from app.form_model import service_settings
+from app.form_model.schema import Definition, Identifier, Strict, Text
+from app.models import Case, FormJourney, StreetReport, StreetReportState
+from app.services import street_locations, submit_actions
+
+SETTINGS = street_locations.DEFAULT_SETTINGS
+HttpsUrl = Annotated[str, StringConstraints(pattern=r"^https://\S+$", max_length=500)]
+
+
+class CountyCategory(Strict):
+    id: Identifier
+    title: Text
+    hint: Text | None = None
+    url: HttpsUrl  # the county's own form for it
+
+
+class County(Strict):
+    """In a two-tier area, the county council and the problems it deals with."""
+
+    name: Text
+    categories: list[CountyCategory] = Field(min_length=1)
+
+
+class StreetReportSettings(Strict):
+    # The category forms, by id, in the order the chooser lists them.
+    categories: list[Identifier] = Field(min_length=1)
+    county: County | None = None
+
+    @model_validator(mode="after")
+    def _each_once(self) -> StreetReportSettings:
+        ids = self.categories + [found.id for found in (self.county.categories if self.county else [])]
+        repeated = sorted({found for found in ids if ids.count(found) > 1})
+        if repeated:
+            raise ValueError(f"each category is listed once: {', '.join(repeated)}")
+        return self
+
+
+service_settings.register_section("street_reports", StreetReportSettings)
+
+
+def settings() -> StreetReportSettings:
+    found = form_model.settings_for(SETTINGS)
+    section = found.section("street_reports") if found is not None else None
+    if section is None:
+        raise LookupError(f"app/service_settings/{SETTINGS}.yaml has no street_reports section")
+    return section
+
+
+@dataclass(frozen=True)
+class Category:
+    id: str
+    title: str
+    summary: str
+
+
+def categories(language: str) -> list[Category]:
+    """The categories we deal with, as the chooser lists them."""
+    definitions = form_model.definitions()
+    return [
+        Category(form_id, definitions[form_id].title.get(language), definitions[form_id].summary.get(language))
+        for form_id in settings().categories
+        if form_id in definitions
+    ]
+
+
+def category_form_ids() -> set[str]:
+    """The forms that are categories of this service (listed under it, not on their own)."""
+    found = form_model.settings_for(SETTINGS)
+    section = found.section("street_reports") if found is not None else None
+    return set(section.categories) if section is not None else set()
+
+
+def location_answer(definition: Definition, answers: dict) -> dict | None:
+    return next(
+        (
+            answers[question.id]
+            for question in definition.questions()
+            if question.type == "location" and answers.get(question.id)
+        ),
+        None,
+    )
+
+
+@submit_actions.register("street_report")
+def record(definition: Definition, case: Case, journey: FormJourney) -> None:
+    """The report's place and public state, kept beside its case."""
+    location = location_answer(definition, case.answers)
+    if location is None:
+        raise ValueError(f"{definition.id} has no location answer: a street report needs a location question")
+    db.session.add(
+        StreetReport(
+            case_id=case.id,
+            category=definition.id,
+            state=StreetReportState.OPEN,
+            uprn=location.get("uprn"),
+            usrn=location.get("usrn"),
+            place=str(location.get("place") or "")[:300],
+            latitude=location.get("latitude"),
+            longitude=location.get("longitude"),
+            ward=location.get("ward"),
+        )
+    )
+    db.session.flush()
+
+
+def for_case(case: Case) -> StreetReport | None:
+    return db.session.scalar(sa.select(StreetReport).where(StreetReport.case_id == case.id))
