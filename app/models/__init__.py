@@ -28,13 +28,15 @@ from app.models.cases import (
 )
 from app.models.gazetteer import GazetteerAddress
 from app.models.messages import MessageChannel, MessageStatus, OutboundMessage
-from app.models.parking import ParkingAddress, ParkingEligibility
+from app.models.parking import ParkingAddress, ParkingEligibility, ParkingPermit, PermitStatus
 from app.models.payments import Payment, PaymentRefund, PaymentStatus, StripeEvent
 from app.models.scheduler import JobOutcome, ScheduledJob
 
 __all__ = [
     "ParkingAddress",
     "ParkingEligibility",
+    "ParkingPermit",
+    "PermitStatus",
     "ACTIVE_STATUSES",
     "Booking",
     "BookingStatus",
