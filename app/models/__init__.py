@@ -30,6 +30,7 @@ from app.models.gazetteer import GazetteerAddress
 from app.models.messages import MessageChannel, MessageStatus, OutboundMessage
 from app.models.parking import ParkingAddress, ParkingEligibility, ParkingPermit, PermitStatus
 from app.models.payments import Payment, PaymentRefund, PaymentStatus, StripeEvent
+from app.models.places import Place, PlaceKind, PlaceVolunteer
 from app.models.scheduler import JobOutcome, ScheduledJob
 
 __all__ = [
@@ -66,6 +67,9 @@ __all__ = [
     "OrganisationRole",
     "OutboundMessage",
     "Payment",
+    "Place",
+    "PlaceKind",
+    "PlaceVolunteer",
     "PaymentRefund",
     "PaymentStatus",
     "StripeEvent",
