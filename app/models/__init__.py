@@ -28,10 +28,14 @@ from app.models.cases import (
 )
 from app.models.gazetteer import GazetteerAddress
 from app.models.messages import MessageChannel, MessageStatus, OutboundMessage
+from app.models.parking import ParkingAddress, ParkingEligibility
 from app.models.payments import Payment, PaymentRefund, PaymentStatus, StripeEvent
+from app.models.places import Place, PlaceKind, PlaceVolunteer
 from app.models.scheduler import JobOutcome, ScheduledJob
 
 __all__ = [
+    "ParkingAddress",
+    "ParkingEligibility",
     "ACTIVE_STATUSES",
     "Booking",
     "BookingStatus",
@@ -61,6 +65,9 @@ __all__ = [
     "OrganisationRole",
     "OutboundMessage",
     "Payment",
+    "Place",
+    "PlaceKind",
+    "PlaceVolunteer",
     "PaymentRefund",
     "PaymentStatus",
     "StripeEvent",

@@ -118,3 +118,8 @@ def _store(batch: dict[int, dict], result: ImportResult) -> None:
 
 def any_address() -> GazetteerAddress | None:
     return db.session.scalar(sa.select(GazetteerAddress).order_by(GazetteerAddress.uprn).limit(1))
+
+
+def wards() -> list[str]:
+    """Every ward in the gazetteer, by name."""
+    return list(db.session.scalars(sa.select(GazetteerAddress.ward).distinct().order_by(GazetteerAddress.ward)))
