@@ -2,16 +2,13 @@
 shown (keyset pagination), so every page costs what the first does; each filter has an index in the
 inbox's order."""
 
-from datetime import timedelta
-
 import pytest
 import sqlalchemy as sa
 
-from app import forms_engine
 from app.extensions import db
 from app.models import Case, CaseStatus, Role
 from app.services import case_work, cases
-from tests.factories import make_user, sign_in
+from tests.factories import make_inbox_cases, make_user, sign_in
 
 pytestmark = pytest.mark.db
 
@@ -24,27 +21,7 @@ def inbox(app_context, client):
     """160 cases: urgent and not, many on the same due date (so the id breaks ties), in three wards,
     some assigned to the member of staff signed in, a quarter closed."""
     staff = make_user(role=Role.STAFF)
-    for definition in forms_engine.definitions().values():
-        cases._snapshot(definition)
-    today = cases.london_today()
-    rows = [
-        {
-            "reference": f"TEST-{i:04d}",
-            "service_id": "missed-bin" if i % 3 else "alternative-formats",
-            "definition_version": forms_engine.get("missed-bin" if i % 3 else "alternative-formats").version,
-            "team": "test",
-            "answers": {},
-            "channel": "online",
-            "language": "en",
-            "status": STATUSES[i % 4],
-            "urgent": i % 5 == 0,
-            "ward": WARDS[i % 3],
-            "assigned_to_id": staff.id if i % 2 else None,
-            "due_date": today + timedelta(days=(i * 7) % 11 - 5),
-        }
-        for i in range(160)
-    ]
-    db.session.execute(sa.insert(Case), rows)
+    make_inbox_cases(160, assigned_to_id=staff.id)
     db.session.commit()
     sign_in(client, staff)
     return staff
