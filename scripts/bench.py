@@ -28,7 +28,7 @@ from tests.settings import app_overrides, isolated_environ  # noqa: E402
 REPEATS = int(os.environ.get("BENCH_REPEATS", "30"))
 EXTRA_USERS = int(os.environ.get("BENCH_USERS", "50000"))
 CASES = int(os.environ.get("BENCH_CASES", "1000000"))
-# BENCH_ONLY=inbox (or pages) runs one part of this script.
+# BENCH_ONLY=pages, key (the four pages with a budget) or inbox runs one part of this script.
 ONLY = os.environ.get("BENCH_ONLY", "")
 INBOX_VIEWS = [
     "/staff/cases",
@@ -165,7 +165,7 @@ def main() -> int:
     print(f"{'page':<44} {'weight (B)':>10} {'median ms':>10} {'p95 ms':>8} {'queries':>8}")
     heaviest = 0
     for route in all_routes(app):
-        if ONLY == "inbox" or not is_page(app, route):
+        if ONLY in ("inbox", "key") or not is_page(app, route):
             continue
         page = route.url(app)
         if route.endpoint == "staff.case_page" and example_reference:
@@ -185,7 +185,7 @@ def main() -> int:
     if ONLY != "inbox":
         key_pages(client)
     print(f"\nStaff inbox with {CASES} cases")
-    views = [] if ONLY == "pages" else list(INBOX_VIEWS)
+    views = [] if ONLY in ("pages", "key") else list(INBOX_VIEWS)
     # Page 400 as staff reach it: through the "Next" link of page 399, which carries its last case's
     # place (keyset pagination). The bare ?page=400 above is a typed address.
     page_399 = client.get("/staff/cases?page=399").get_data(as_text=True) if views else ""
