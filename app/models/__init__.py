@@ -26,7 +26,7 @@ from app.models.cases import (
     SatisfactionRating,
     SatisfactionResponse,
 )
-from app.models.gazetteer import GazetteerAddress
+from app.models.gazetteer import GazetteerAddress, Street
 from app.models.messages import MessageChannel, MessageStatus, OutboundMessage
 from app.models.parking import ParkingAddress, ParkingEligibility
 from app.models.payments import Payment, PaymentRefund, PaymentStatus, StripeEvent
@@ -56,6 +56,7 @@ __all__ = [
     "SatisfactionResponse",
     "ContactMethod",
     "GazetteerAddress",
+    "Street",
     "JobOutcome",
     "MessageChannel",
     "MessageStatus",

@@ -21,6 +21,7 @@ from app.models import (
 from app.services import api_keys, gazetteer, parking, passwords
 
 DEMO_GAZETTEER = Path(__file__).resolve().parents[1] / "demo" / "gazetteer.csv"
+DEMO_STREETS = Path(__file__).resolve().parents[1] / "demo" / "streets.csv"
 # The demo gazetteer in two parking zones, A (High Street, Chapel Road) and B (Mill Lane, Heol y
 # Nant), with three car-free homes and two on a private road; Northfield is in no zone.
 DEMO_PARKING_ZONES = Path(__file__).resolve().parents[1] / "demo" / "parking-zones.csv"
@@ -82,6 +83,7 @@ DEMO_API_KEYS_CREATED_BY = "admin@demo.doorstep.example"
 
 def load() -> tuple[DemoAccount, ...]:
     gazetteer.import_csv(DEMO_GAZETTEER)
+    gazetteer.import_streets_csv(DEMO_STREETS)
     db.session.flush()
     parking.import_zones(DEMO_PARKING_ZONES)
     organisation = db.session.scalar(sa.select(Organisation).where(Organisation.name == DEMO_ORGANISATION))
