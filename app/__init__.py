@@ -52,6 +52,11 @@ def create_app(overrides: dict | None = None, environ: dict | None = None) -> Fl
     request_logging.init_app(app)
     unit_of_work.init_app(app, db)
 
+    from app.services import health
+
+    # /healthz compares the database with these; the release's migrations are read once, here.
+    app.extensions["migration_heads"] = health.migration_heads()
+
     from app import forms_engine
     from app.services import bookings, paid_forms  # noqa: F401  (they register what happens once paid)
 

@@ -121,9 +121,16 @@ class Machines:
 
     def web(self, name: str) -> Process:
         port = free_port()
-        command = [sys.executable, "-m", "gunicorn", "--workers", "1", "--threads", "8"]
-        command += ["--bind", f"127.0.0.1:{port}", "--graceful-timeout", "5", "wsgi:app"]
-        started = self.start(name, command)
+        # Production's gunicorn.conf.py, with one worker of eight threads each and a short grace period.
+        command = [sys.executable, "-m", "gunicorn", "--config", "gunicorn.conf.py", "wsgi:app"]
+        started = self.start(
+            name,
+            command,
+            WEB_BIND=f"127.0.0.1:{port}",
+            WEB_WORKERS="1",
+            WEB_THREADS="8",
+            WEB_GRACEFUL_TIMEOUT="5",
+        )
         started.url = f"http://127.0.0.1:{port}"
         return started
 

@@ -83,5 +83,5 @@ def switch_language(code):
 @bp.get("/healthz")
 @csrf.exempt
 def healthz():
-    result = health.check()
+    result = health.check(current_app.extensions["migration_heads"])
     return jsonify(result), (200 if result["ok"] else 503)

@@ -106,6 +106,42 @@ def answer_address(driver, question, check, label, failures) -> None:
     press_continue(driver)
 
 
+def type_number(driver, name: str, vrm: str) -> None:
+    box = driver.find_element(By.ID, f"{name}-vrm")
+    box.clear()
+    box.send_keys(vrm)
+
+
+def answer_vehicle(driver, question, check, label, failures) -> None:
+    """Every state of a vehicle question a person can reach with the DVLA answering, ending with the
+    demo vehicle DM19 LOW confirmed. `check(driver, label=...)` runs axe on the page as it is now."""
+    name = question.id
+    type_number(driver, name, "AB12 CDI")
+    click_and_wait(driver, driver.find_element(By.NAME, f"{name}-find"))
+    failures.extend(f"{label} not a registration number: {p}" for p in check_error_state(driver))
+    check(driver, label=f"{label} not a registration number")
+    type_number(driver, name, "ER19 NFD")
+    click_and_wait(driver, driver.find_element(By.NAME, f"{name}-find"))
+    failures.extend(f"{label} vehicle not known: {p}" for p in check_error_state(driver))
+    check(driver, label=f"{label} vehicle not known")
+    click_and_wait(driver, driver.find_element(By.NAME, f"{name}-manual"))
+    check(driver, label=f"{label} typing the vehicle in")
+    press_continue(driver)
+    failures.extend(f"{label} typed vehicle sent empty: {p}" for p in check_error_state(driver))
+    check(driver, label=f"{label} typed vehicle sent empty")
+    driver.find_element(By.ID, f"{name}-make").send_keys("Morris")
+    driver.find_element(By.ID, f"{name}-colour").send_keys("Green")
+    Select(driver.find_element(By.ID, f"{name}-fuel_type")).select_by_value("PETROL")
+    type_number(driver, name, "DM19 LOW")
+    click_and_wait(driver, driver.find_element(By.NAME, f"{name}-lookup"))  # back to the DVLA
+    check(driver, label=f"{label} the DVLA's details")
+    press_continue(driver)
+    failures.extend(f"{label} details not confirmed: {p}" for p in check_error_state(driver))
+    check(driver, label=f"{label} details not confirmed")
+    driver.execute_script("arguments[0].click()", driver.find_element(By.ID, f"{name}-correct"))
+    press_continue(driver)
+
+
 def pay_on_the_payment_page(driver, check, label, failures) -> None:
     """The stand-in for Stripe's payment page: as it opens, sent empty, with a declined card, then paid."""
     assert driver.current_url.startswith("http://127.0.0.1:") and "/pay/" in driver.current_url, driver.current_url
@@ -165,6 +201,10 @@ def test_every_page_of_every_form_passes_axe_in_every_state(live, browsers, reco
                 address = next((q for q in step.questions if q.type == "address"), None)
                 if address is not None:
                     answer_address(driver, address, partial(check, width=width), label, failures)
+                    continue
+                vehicle = next((q for q in step.questions if q.type == "vehicle"), None)
+                if vehicle is not None:
+                    answer_vehicle(driver, vehicle, partial(check, width=width), label, failures)
                     continue
                 fill_page(driver, examples[step.id], tmp_path)
                 press_continue(driver)

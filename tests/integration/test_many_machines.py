@@ -92,6 +92,7 @@ def test_two_web_processes_and_two_schedulers_share_sign_ins_limits_files_messag
         # Stopped first (SIGTERM, as a deploy does): running jobs finish, so every record and log is final.
         exit_codes = machines.stop()
         timed("job runs", jobs_never_overlap_and_daily_ones_ran_once, app, schedulers)
+        timed("web log lines", web_processes_log_json_with_an_access_line_per_request, web)
     finally:
         machines.stop()
         stripe.stop()
@@ -294,6 +295,21 @@ def each_message_is_sent_once(app, schedulers):
         "sent by each scheduler": {name: len(ids) for name, ids in written.items()},
         "seconds until all 200 were sent": round(waited, 1),
     }
+
+
+def web_processes_log_json_with_an_access_line_per_request(web):
+    """gunicorn.conf.py's structured log: every line gunicorn and the app write is JSON, and each
+    request the app logged has gunicorn's access line with the same request id (and no path)."""
+    counted = {}
+    for process in web:
+        lines = [json.loads(line) for line in process.log().splitlines() if line.strip()]
+        access = {entry["request_id"]: entry for entry in lines if entry["name"] == "gunicorn.access"}
+        requests_logged = [entry for entry in lines if entry["name"] == "doorstep.requests"]
+        assert requests_logged and all(entry["request_id"] in access for entry in requests_logged)
+        assert all("path" not in entry or entry["path"].startswith("/static/") for entry in access.values())
+        assert {"method", "status", "bytes", "duration_ms", "worker"} <= set(next(iter(access.values())))
+        counted[process.name] = len(access)
+    return counted
 
 
 def jobs_never_overlap_and_daily_ones_ran_once(app, schedulers):

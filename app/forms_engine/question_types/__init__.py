@@ -9,4 +9,5 @@ from app.forms_engine.question_types import (  # noqa: F401  (importing register
     file,
     quantities,
     text,
+    vehicle,
 )

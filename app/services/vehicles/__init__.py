@@ -9,6 +9,7 @@ Nothing here knows about permits or street reports: it checks registration numbe
 DVLA. See docs/vehicles.md.
 """
 
+from app.services.vehicles.answers import VehicleAnswer
 from app.services.vehicles.details import MotStatus, TaxStatus, VehicleDetails
 from app.services.vehicles.dvla import (
     ApiKeyRejected,
@@ -48,6 +49,7 @@ __all__ = [
     "RegistrationRejected",
     "TaxStatus",
     "UnexpectedDvlaResponse",
+    "VehicleAnswer",
     "VehicleDetails",
     "VehicleEnquiryClient",
     "VehicleLookupError",
