@@ -72,10 +72,21 @@ def create_app(overrides: dict | None = None, environ: dict | None = None) -> Fl
     from app.bookings.routes import bp as bookings_bp
     from app.forms_engine.routes import bp as forms_bp
     from app.pages.routes import bp as pages_bp
+    from app.parking.routes import bp as parking_bp
     from app.payments.routes import bp as payments_bp
     from app.staff.routes import bp as staff_bp
 
-    for blueprint in (pages_bp, auth_bp, account_bp, staff_bp, admin_bp, forms_bp, payments_bp, bookings_bp):
+    for blueprint in (
+        pages_bp,
+        auth_bp,
+        account_bp,
+        staff_bp,
+        admin_bp,
+        forms_bp,
+        payments_bp,
+        bookings_bp,
+        parking_bp,
+    ):
         app.register_blueprint(blueprint)
     if app.config["DEV_OUTBOX_PAGE"]:
         from app.dev.routes import bp as dev_bp

@@ -12,6 +12,7 @@ from flask import current_app
 from flask.cli import with_appcontext
 
 from app.extensions import db
+from app.parking.cli import parking_cli
 from app.scheduler.cli import run_by_hand, scheduler_cli
 
 
@@ -25,6 +26,7 @@ def init_app(app):
     app.cli.add_command(bookings_cli)
     app.cli.add_command(scheduler_cli)
     app.cli.add_command(council_tax_cli)
+    app.cli.add_command(parking_cli)
 
 
 @click.group("gazetteer", help="The council's address gazetteer.")

@@ -43,10 +43,13 @@ from app.models.council_tax import (
 )
 from app.models.gazetteer import GazetteerAddress
 from app.models.messages import MessageChannel, MessageStatus, OutboundMessage
+from app.models.parking import ParkingAddress, ParkingEligibility
 from app.models.payments import Payment, PaymentRefund, PaymentStatus, StripeEvent
 from app.models.scheduler import JobOutcome, ScheduledJob
 
 __all__ = [
+    "ParkingAddress",
+    "ParkingEligibility",
     "ACTIVE_STATUSES",
     "Booking",
     "BookingStatus",

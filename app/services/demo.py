@@ -16,10 +16,13 @@ from app.models import (
     User,
     utcnow,
 )
-from app.services import api_keys, cases, gazetteer, passwords
+from app.services import api_keys, cases, gazetteer, parking, passwords
 from app.services.council_tax import demo as council_tax_demo
 
 DEMO_GAZETTEER = Path(__file__).resolve().parents[1] / "demo" / "gazetteer.csv"
+# The demo gazetteer in two parking zones, A (High Street, Chapel Road) and B (Mill Lane, Heol y
+# Nant), with three car-free homes and two on a private road; Northfield is in no zone.
+DEMO_PARKING_ZONES = Path(__file__).resolve().parents[1] / "demo" / "parking-zones.csv"
 DEMO_ORGANISATION = "Demoton Removals Ltd"
 DEMO_ORGANISATION_PREMISES_UPRN = 100000000022  # its yard, in the gazetteer
 
@@ -75,6 +78,8 @@ DEMO_API_KEYS_CREATED_BY = "admin@demo.doorstep.example"
 
 def load() -> tuple[DemoAccount, ...]:
     gazetteer.import_csv(DEMO_GAZETTEER)
+    db.session.flush()
+    parking.import_zones(DEMO_PARKING_ZONES)
     organisation = db.session.scalar(sa.select(Organisation).where(Organisation.name == DEMO_ORGANISATION))
     for account in DEMO_ACCOUNTS:
         user = db.session.scalar(sa.select(User).where(User.email == account.email))

@@ -1,0 +1,59 @@
+"""Parking permits: the start page, which tells a person before they start whether their address
+can have permits, and if not, why and what they can do instead."""
+
+from __future__ import annotations
+
+from flask import Blueprint, render_template, request
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from app.i18n import current_language
+from app.services import gazetteer, parking
+
+bp = Blueprint("parking", __name__, url_prefix="/services/parking-permits", template_folder="templates")
+
+
+def _address_check(args) -> tuple[list, list[dict], object, object]:
+    """(addresses found by postcode, errors, the address checked, its standing) from the query."""
+    errors, addresses, address, standing = [], [], None, None
+    if "postcode" in args:
+        postcode = args.get("postcode", "").strip()
+        if not postcode:
+            errors.append({"text": _("Enter a postcode"), "href": "#postcode"})
+        elif len(postcode) > 10 or not gazetteer.is_valid_postcode(postcode):
+            errors.append({"text": _("Enter a full UK postcode, like DM1 1AB"), "href": "#postcode"})
+        else:
+            addresses = gazetteer.find_by_postcode(postcode)
+            if not addresses:
+                errors.append(
+                    {"text": _("We cannot find that postcode in our area. Check it and try again"), "href": "#postcode"}
+                )
+    uprn = args.get("uprn")
+    if uprn is not None and not errors:
+        chosen = next((found for found in addresses if str(found.uprn) == uprn), None) if addresses else None
+        if chosen is None and not addresses and uprn.isdigit() and len(uprn) <= 12:
+            chosen = gazetteer.get(int(uprn))
+        if chosen is None:
+            errors.append({"text": _("Select your address from the list"), "href": "#uprn"})
+        else:
+            address, standing = chosen, parking.standing_of(chosen.uprn)
+    elif not args and current_user.is_authenticated and current_user.uprn:
+        address = gazetteer.get(current_user.uprn)
+        standing = parking.standing_of(current_user.uprn) if address is not None else None
+    return addresses, errors, address, standing
+
+
+@bp.get("")
+def start():
+    addresses, errors, address, standing = _address_check(request.args)
+    return render_template(
+        "parking/start.html",
+        rules=parking.settings(),
+        language=current_language(),
+        postcode=request.args.get("postcode", "")[:20],
+        addresses=addresses,
+        errors=errors,
+        address=address,
+        standing=standing,
+        own_address=address is not None and not request.args,
+    )

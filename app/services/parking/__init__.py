@@ -1,0 +1,22 @@
+"""Parking permits: zones, which addresses may have permits, and (to come) tariffs and permits.
+
+    rules = parking.settings()                # the parking section of parking-permits.yaml
+    standing = parking.standing_of(uprn)      # AddressStanding: zone, eligibility, reason
+    result = parking.import_zones(path)       # the council's zones CSV
+
+See docs/parking.md.
+"""
+
+from app.services.parking.settings import ParkingSettings, Reason, Zone
+from app.services.parking.zones import AddressStanding, ZonesImport, import_zones, settings, standing_of
+
+__all__ = [
+    "AddressStanding",
+    "ParkingSettings",
+    "Reason",
+    "Zone",
+    "ZonesImport",
+    "import_zones",
+    "settings",
+    "standing_of",
+]

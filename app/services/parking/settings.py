@@ -1,0 +1,58 @@
+"""The council's parking settings: the `parking:` section of app/service_settings/parking-permits.yaml,
+checked when the app starts and by `flask forms check`.
+
+Zones (a code, a name in both languages and the hours of control as text), and the reasons an address
+cannot have resident permits, each with what it means and what the person can do instead, in plain
+words in both languages. Addresses are put in zones by `flask parking import-zones` (see zones.py).
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import Field, model_validator
+
+from app.form_model import service_settings
+from app.form_model.schema import Identifier, Strict, Text
+
+SETTINGS_FILE = "parking-permits"
+SECTION = "parking"
+ZONE_CODE = r"^[A-Z0-9]{1,6}$"
+
+
+class Zone(Strict):
+    code: Annotated[str, Field(pattern=ZONE_CODE)]  # as on the signs: "A", "CPZ1"
+    name: Text
+    hours: Text  # the hours of control, as the signs say them
+
+
+class Reason(Strict):
+    """Why an address cannot have resident permits, as its owner is told before they start."""
+
+    code: Identifier  # used in the zones file: "car-free-planning"
+    eligibility: Literal["car-free", "excluded"]
+    why: Text  # what it means for the person, in plain words
+    instead: Text  # what they can do instead
+
+
+class ParkingSettings(Strict):
+    zones: list[Zone] = Field(min_length=1)
+    reasons: list[Reason] = Field(default_factory=list)
+    # Car-free homes (a planning agreement) may still buy visitor permits unless this is false.
+    car_free_visitor_permits: bool = True
+
+    @model_validator(mode="after")
+    def _codes_differ(self) -> ParkingSettings:
+        for name, codes in (("zone", [z.code for z in self.zones]), ("reason", [r.code for r in self.reasons])):
+            if len(set(codes)) != len(codes):
+                raise ValueError(f"each {name} needs a code of its own")
+        return self
+
+    def zone(self, code: str | None) -> Zone | None:
+        return next((zone for zone in self.zones if zone.code == code), None)
+
+    def reason(self, code: str | None) -> Reason | None:
+        return next((reason for reason in self.reasons if reason.code == code), None)
+
+
+service_settings.register_section(SECTION, ParkingSettings)
