@@ -112,7 +112,12 @@ _price_models: dict[str, type[BaseModel]] = {"items": ItemPrices}
 _sections: dict[str, type[BaseModel]] = {}
 # Modules that register price rules and sections, imported before a settings file is read, so the
 # files can be checked without the whole app (flask forms check, unit tests).
-SETTINGS_MODULES = ["app.services.pricing", "app.services.council_tax.settings", "app.services.parking.settings"]
+SETTINGS_MODULES = [
+    "app.services.pricing",
+    "app.services.council_tax.settings",
+    "app.services.parking.settings",
+    "app.services.street_boundaries",
+]
 _file_model: type[ServiceSettings] | None = None
 
 

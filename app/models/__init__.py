@@ -41,10 +41,11 @@ from app.models.council_tax import (
     RecoveryStage,
     TransactionKind,
 )
-from app.models.gazetteer import GazetteerAddress
+from app.models.gazetteer import GazetteerAddress, Street
 from app.models.messages import MessageChannel, MessageStatus, OutboundMessage
 from app.models.parking import ParkingAddress, ParkingEligibility
 from app.models.payments import Payment, PaymentRefund, PaymentStatus, StripeEvent
+from app.models.places import Place, PlaceKind, PlaceVolunteer
 from app.models.scheduler import JobOutcome, ScheduledJob
 
 __all__ = [
@@ -80,6 +81,7 @@ __all__ = [
     "CouncilTaxReduction",
     "CouncilTaxTransaction",
     "GazetteerAddress",
+    "Street",
     "JobOutcome",
     "MessageChannel",
     "MessageStatus",
@@ -89,6 +91,9 @@ __all__ = [
     "OrganisationRole",
     "OutboundMessage",
     "Payment",
+    "Place",
+    "PlaceKind",
+    "PlaceVolunteer",
     "PaymentRefund",
     "PaymentMethod",
     "PaymentStatus",
