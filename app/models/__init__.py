@@ -43,7 +43,7 @@ from app.models.council_tax import (
 )
 from app.models.gazetteer import GazetteerAddress, Street
 from app.models.messages import MessageChannel, MessageStatus, OutboundMessage
-from app.models.parking import ParkingAddress, ParkingEligibility
+from app.models.parking import ParkingAddress, ParkingEligibility, ParkingPermit, PermitStatus
 from app.models.payments import Payment, PaymentRefund, PaymentStatus, StripeEvent
 from app.models.places import Place, PlaceKind, PlaceVolunteer
 from app.models.scheduler import JobOutcome, ScheduledJob
@@ -51,6 +51,8 @@ from app.models.scheduler import JobOutcome, ScheduledJob
 __all__ = [
     "ParkingAddress",
     "ParkingEligibility",
+    "ParkingPermit",
+    "PermitStatus",
     "ACTIVE_STATUSES",
     "Booking",
     "BookingStatus",
