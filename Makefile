@@ -101,11 +101,12 @@ test: build browser-deps redis-deps lint
 	$(BIN)/pytest -n $(TEST_WORKERS) --dist worksteal
 
 ## bench: page weights, server timings, the inbox with many cases, booked collections, API key checks,
-## and an HTTP load test of gunicorn in the production configuration (wrk, PostgreSQL, Redis)
+## council tax import, and an HTTP load test of gunicorn in the production configuration (wrk, PostgreSQL, Redis)
 bench: build redis-deps wrk-deps
 	$(BIN)/python scripts/bench.py
 	$(BIN)/python scripts/bench_bookings.py
 	$(BIN)/python scripts/bench_api_keys.py
+	$(BIN)/python scripts/bench_council_tax.py
 	$(BIN)/python scripts/bench_http.py
 
 lint: $(VENV)/.installed

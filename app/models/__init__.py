@@ -26,9 +26,24 @@ from app.models.cases import (
     SatisfactionRating,
     SatisfactionResponse,
 )
+from app.models.council_tax import (
+    AccountStatus,
+    CouncilTaxAccount,
+    CouncilTaxCharge,
+    CouncilTaxImport,
+    CouncilTaxInstalment,
+    CouncilTaxLiablePerson,
+    CouncilTaxProperty,
+    CouncilTaxRecoveryEvent,
+    CouncilTaxReduction,
+    CouncilTaxTransaction,
+    PaymentMethod,
+    RecoveryStage,
+    TransactionKind,
+)
 from app.models.gazetteer import GazetteerAddress, Street
 from app.models.messages import MessageChannel, MessageStatus, OutboundMessage
-from app.models.parking import ParkingAddress, ParkingEligibility
+from app.models.parking import ParkingAddress, ParkingEligibility, ParkingPermit, PermitStatus
 from app.models.payments import Payment, PaymentRefund, PaymentStatus, StripeEvent
 from app.models.places import Place, PlaceKind, PlaceVolunteer
 from app.models.scheduler import JobOutcome, ScheduledJob
@@ -36,10 +51,13 @@ from app.models.scheduler import JobOutcome, ScheduledJob
 __all__ = [
     "ParkingAddress",
     "ParkingEligibility",
+    "ParkingPermit",
+    "PermitStatus",
     "ACTIVE_STATUSES",
     "Booking",
     "BookingStatus",
     "CollectionSlot",
+    "AccountStatus",
     "AlternativeFormat",
     "ApiKey",
     "AuditEvent",
@@ -55,6 +73,15 @@ __all__ = [
     "SatisfactionRating",
     "SatisfactionResponse",
     "ContactMethod",
+    "CouncilTaxAccount",
+    "CouncilTaxCharge",
+    "CouncilTaxImport",
+    "CouncilTaxInstalment",
+    "CouncilTaxLiablePerson",
+    "CouncilTaxProperty",
+    "CouncilTaxRecoveryEvent",
+    "CouncilTaxReduction",
+    "CouncilTaxTransaction",
     "GazetteerAddress",
     "Street",
     "JobOutcome",
@@ -70,10 +97,13 @@ __all__ = [
     "PlaceKind",
     "PlaceVolunteer",
     "PaymentRefund",
+    "PaymentMethod",
     "PaymentStatus",
     "StripeEvent",
+    "RecoveryStage",
     "Role",
     "ScheduledJob",
+    "TransactionKind",
     "User",
     "utcnow",
 ]

@@ -32,3 +32,41 @@ class ParkingAddress(Base):
     reason: Mapped[str | None] = mapped_column(sa.String(63))  # a reason code in the parking settings
     source_reference: Mapped[str | None] = mapped_column(sa.String(100))  # planning agreement, order, ...
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class PermitStatus(enum.StrEnum):
+    ACTIVE = "active"  # issued: valid from starts_at to ends_at
+    AWAITING_CHECKS = "awaiting-checks"  # paid; staff check the vehicle or evidence before it is valid
+    CANCELLED = "cancelled"
+
+
+LIVE_STATUSES = (PermitStatus.ACTIVE, PermitStatus.AWAITING_CHECKS)
+
+
+class ParkingPermit(Base):
+    """A virtual permit: a vehicle (by its registration number) may park in a zone between two
+    moments. Its price is kept as sold: a later tariff never changes it."""
+
+    __tablename__ = "parking_permits"
+    __table_args__ = (
+        # The enforcement check: a registration number's permits, newest first.
+        sa.Index("ix_parking_permits_vrm_ends_at", "vrm", "ends_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    reference: Mapped[str] = mapped_column(sa.String(20), unique=True)  # the case's reference
+    permit_type: Mapped[str] = mapped_column(sa.String(20), default="resident")
+    status: Mapped[PermitStatus] = mapped_column(string_enum(PermitStatus), default=PermitStatus.ACTIVE)
+    case_id: Mapped[int | None] = mapped_column(sa.ForeignKey("cases.id", ondelete="SET NULL"), index=True)
+    user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"), index=True)
+    uprn: Mapped[int] = mapped_column(sa.BigInteger, index=True)
+    zone: Mapped[str] = mapped_column(sa.String(6))
+    vrm: Mapped[str] = mapped_column(sa.String(8))  # upper case, no spaces
+    vehicle: Mapped[dict] = mapped_column(sa.JSON)  # the vehicle answer (see VehicleAnswer)
+    starts_at: Mapped[datetime]  # UTC; midnight in London on the first day
+    ends_at: Mapped[datetime]  # UTC, exclusive; midnight in London after the last day
+    months: Mapped[int] = mapped_column(sa.SmallInteger)
+    price_pence: Mapped[int]
+    quote: Mapped[dict] = mapped_column(sa.JSON)  # the quote's lines as sold, and the tariff it used
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)  # the enforcement feed's order

@@ -75,7 +75,7 @@ class Cursor:
 CURSOR_PATTERN = re.compile(r"([01])\.(\d{4}-\d{2}-\d{2})\.(\d{1,18})")
 
 # Open cases, written as a literal so that the database uses the partial indexes made for them
-# (migration 0011): SQLite matches a partial index only when the query has the same term.
+# (migration 0013): SQLite matches a partial index only when the query has the same term.
 OPEN = Case.status != sa.literal_column("'closed'")
 
 

@@ -1,16 +1,22 @@
-"""Parking permits: zones, which addresses may have permits, and (to come) tariffs and permits.
+"""Parking permits: zones, which addresses may have permits, tariffs and quotes, and permits.
 
     rules = parking.settings()                # the parking section of parking-permits.yaml
     standing = parking.standing_of(uprn)      # AddressStanding: zone, eligibility, reason
     result = parking.import_zones(path)       # the council's zones CSV
+    quote = parking.quote(prices, vehicle, months, starts, language, household_position=2)
 
 See docs/parking.md.
 """
 
 from app.services.parking.settings import ParkingSettings, Reason, Zone
+from app.services.parking.tariff import NoTariff, ParkingPermitPrices, Quote, quote
 from app.services.parking.zones import AddressStanding, ZonesImport, import_zones, settings, standing_of
 
 __all__ = [
+    "NoTariff",
+    "ParkingPermitPrices",
+    "Quote",
+    "quote",
     "AddressStanding",
     "ParkingSettings",
     "Reason",
