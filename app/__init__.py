@@ -58,7 +58,7 @@ def create_app(overrides: dict | None = None, environ: dict | None = None) -> Fl
     app.extensions["migration_heads"] = health.migration_heads()
 
     from app import forms_engine
-    from app.services import bookings, paid_forms  # noqa: F401  (they register what happens once paid)
+    from app.services import bookings, paid_forms, parking  # noqa: F401  (they register what happens once paid)
 
     forms_engine.init_app(app)
 

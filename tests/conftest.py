@@ -6,7 +6,7 @@ from sqlalchemy.orm import scoped_session, sessionmaker
 
 from app import create_app
 from app.extensions import db
-from app.services import demo, gazetteer
+from app.services import demo, gazetteer, parking
 from tests.database import reset_schema
 from tests.local_dvla import LocalDvla, close_vehicle_client
 from tests.local_stripe import LocalStripe
@@ -57,6 +57,8 @@ def app(tmp_path_factory, local_stripe, local_dvla):
     with application.app_context():
         # The council's address gazetteer is reference data every address question relies on.
         gazetteer.import_csv(demo.DEMO_GAZETTEER)
+        db.session.flush()
+        parking.import_zones(demo.DEMO_PARKING_ZONES)  # parking permits need addresses in zones
         db.session.commit()
     yield application
     close_vehicle_client(application)
