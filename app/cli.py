@@ -36,10 +36,24 @@ def gazetteer_cli():
 @gazetteer_cli.command("import")
 @click.argument("csv_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 def gazetteer_import(csv_file: Path):
-    """Add or update addresses from a CSV with uprn,line_1,line_2,town,postcode,ward columns."""
+    """Add or update addresses from a CSV with uprn,line_1,line_2,town,postcode,ward columns (and
+    latitude,longitude where the extract has them)."""
     from app.services import gazetteer
 
     result = gazetteer.import_csv(csv_file)
+    db.session.commit()
+    for error in result.errors:
+        click.echo(f"skipped: {error}", err=True)
+    click.echo(f"{result.added} added, {result.updated} updated, {len(result.errors)} skipped")
+
+
+@gazetteer_cli.command("import-streets")
+@click.argument("csv_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def gazetteer_import_streets(csv_file: Path):
+    """Add or update streets from a CSV with usrn,name,town,latitude,longitude columns."""
+    from app.services import gazetteer
+
+    result = gazetteer.import_streets_csv(csv_file)
     db.session.commit()
     for error in result.errors:
         click.echo(f"skipped: {error}", err=True)

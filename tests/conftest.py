@@ -57,6 +57,7 @@ def app(tmp_path_factory, local_stripe, local_dvla):
     with application.app_context():
         # The council's address gazetteer is reference data every address question relies on.
         gazetteer.import_csv(demo.DEMO_GAZETTEER)
+        gazetteer.import_streets_csv(demo.DEMO_STREETS)
         db.session.flush()
         parking.import_zones(demo.DEMO_PARKING_ZONES)  # parking permits need addresses in zones
         db.session.commit()

@@ -25,6 +25,7 @@ EXAMPLE_ARGUMENTS = {
     "page_id": lambda: "bin-type",
     "reference": lambda: "ACDE-FGHJ",
     "key_id": lambda: 1,
+    "place_id": lambda: 1,
     "format": lambda: "json",  # an API's response format (Open311's requests.json or .xml)
 }
 

@@ -65,5 +65,5 @@ def scheduled_jobs():
     return render_template("admin/scheduled_jobs.html", statuses=runner.statuses(), views=job_views)
 
 
-# The API key pages register on this blueprint too.
-from app.admin import api_key_routes  # noqa: E402, F401
+# The API key and place pages register on this blueprint too.
+from app.admin import api_key_routes, place_routes  # noqa: E402, F401

@@ -117,6 +117,7 @@ SETTINGS_MODULES = [
     "app.services.council_tax.settings",
     "app.services.parking.settings",
     "app.services.parking.price_rule",
+    "app.services.street_boundaries",
 ]
 _file_model: type[ServiceSettings] | None = None
 

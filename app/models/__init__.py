@@ -26,10 +26,11 @@ from app.models.cases import (
     SatisfactionRating,
     SatisfactionResponse,
 )
-from app.models.gazetteer import GazetteerAddress
+from app.models.gazetteer import GazetteerAddress, Street
 from app.models.messages import MessageChannel, MessageStatus, OutboundMessage
 from app.models.parking import ParkingAddress, ParkingEligibility, ParkingPermit, PermitStatus
 from app.models.payments import Payment, PaymentRefund, PaymentStatus, StripeEvent
+from app.models.places import Place, PlaceKind, PlaceVolunteer
 from app.models.scheduler import JobOutcome, ScheduledJob
 
 __all__ = [
@@ -57,6 +58,7 @@ __all__ = [
     "SatisfactionResponse",
     "ContactMethod",
     "GazetteerAddress",
+    "Street",
     "JobOutcome",
     "MessageChannel",
     "MessageStatus",
@@ -66,6 +68,9 @@ __all__ = [
     "OrganisationRole",
     "OutboundMessage",
     "Payment",
+    "Place",
+    "PlaceKind",
+    "PlaceVolunteer",
     "PaymentRefund",
     "PaymentStatus",
     "StripeEvent",

@@ -123,6 +123,9 @@ class AuditEvent(Base):
     # What was acted on, when it is not a case: one nullable column per kind of thing, so each is a
     # real foreign key.
     api_key_id: Mapped[int | None] = mapped_column(sa.ForeignKey("api_keys.id", ondelete="SET NULL"), index=True)
+    place_id: Mapped[int | None] = mapped_column(sa.ForeignKey("places.id", ondelete="SET NULL"), index=True)
+    # The person acted on (a volunteer added to a place, say), when that is not the actor.
+    subject_user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"), index=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 

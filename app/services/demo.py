@@ -11,6 +11,9 @@ from app.models import (
     OrganisationAddress,
     OrganisationMembership,
     OrganisationRole,
+    Place,
+    PlaceKind,
+    PlaceVolunteer,
     Role,
     User,
     utcnow,
@@ -18,11 +21,15 @@ from app.models import (
 from app.services import api_keys, gazetteer, parking, passwords
 
 DEMO_GAZETTEER = Path(__file__).resolve().parents[1] / "demo" / "gazetteer.csv"
+DEMO_STREETS = Path(__file__).resolve().parents[1] / "demo" / "streets.csv"
 # The demo gazetteer in two parking zones, A (High Street, Chapel Road) and B (Mill Lane, Heol y
 # Nant), with three car-free homes and two on a private road; Northfield is in no zone.
 DEMO_PARKING_ZONES = Path(__file__).resolve().parents[1] / "demo" / "parking-zones.csv"
 DEMO_ORGANISATION = "Demoton Removals Ltd"
 DEMO_ORGANISATION_PREMISES_UPRN = 100000000022  # its yard, in the gazetteer
+DEMO_PLACE = "Demoton Central Library"  # where the demo volunteer helps people
+DEMO_PLACE_CY = "Llyfrgell Ganolog Demoton"
+DEMO_VOLUNTEER = "volunteer@demo.doorstep.example"
 
 
 @dataclass(frozen=True)
@@ -76,6 +83,7 @@ DEMO_API_KEYS_CREATED_BY = "admin@demo.doorstep.example"
 
 def load() -> tuple[DemoAccount, ...]:
     gazetteer.import_csv(DEMO_GAZETTEER)
+    gazetteer.import_streets_csv(DEMO_STREETS)
     db.session.flush()
     parking.import_zones(DEMO_PARKING_ZONES)
     organisation = db.session.scalar(sa.select(Organisation).where(Organisation.name == DEMO_ORGANISATION))
@@ -118,8 +126,21 @@ def load() -> tuple[DemoAccount, ...]:
                 db.session.add(
                     OrganisationMembership(organisation=organisation, user=user, role=account.organisation_role)
                 )
+    _load_place()
     admin = db.session.scalar(sa.select(User).where(User.email == DEMO_API_KEYS_CREATED_BY))
     for demo_key in DEMO_API_KEYS:
         api_keys.create_demo_key(demo_key.name, demo_key.scope, demo_key.secret, created_by=admin)
     db.session.flush()
     return DEMO_ACCOUNTS
+
+
+def _load_place() -> None:
+    place = db.session.scalar(sa.select(Place).where(Place.name == DEMO_PLACE))
+    if place is None:
+        ward = gazetteer.get(DEMO_ACCOUNTS[0].uprn).ward
+        place = Place(name=DEMO_PLACE, name_cy=DEMO_PLACE_CY, kind=PlaceKind.LIBRARY, ward=ward)
+        db.session.add(place)
+        db.session.flush()
+    volunteer = db.session.scalar(sa.select(User).where(User.email == DEMO_VOLUNTEER))
+    if not any(member.user_id == volunteer.id for member in place.volunteers):
+        place.volunteers.append(PlaceVolunteer(user_id=volunteer.id))

@@ -6,7 +6,7 @@ import sqlalchemy as sa
 
 from app import create_app, forms_engine
 from app.extensions import db
-from app.models import ApiKey, Case, User, utcnow
+from app.models import ApiKey, Case, Place, User, utcnow
 from app.services import accounts, bookings, demo, messages, tokens
 from tests.browser.harness import ROOT, AxeRecorder, LiveServer, start_chrome
 from tests.database import reset_schema
@@ -59,6 +59,7 @@ def live(tmp_path_factory, live_stripe, local_dvla):
             accounts.RESET,
             {"uid": resident.id, "fp": accounts._password_fingerprint(resident)},
         )
+        place_id = db.session.scalar(sa.select(Place.id).where(Place.name == demo.DEMO_PLACE))
         demo_key_id = db.session.scalar(sa.select(ApiKey.id).where(ApiKey.name == demo.DEMO_API_KEYS[0].name))
         arguments = {
             "admin.revoke_api_key": {"key_id": demo_key_id},
@@ -66,6 +67,9 @@ def live(tmp_path_factory, live_stripe, local_dvla):
             "admin.change_role": {"user_id": volunteer.id},
             "dev.outbox_message": {"message_id": message.id},
             "auth.reset_password": {"token": reset_token},
+            "admin.place": {"place_id": place_id},
+            "admin.change_place": {"place_id": place_id},
+            "admin.remove_volunteer": {"place_id": place_id, "user_id": volunteer.id},
         }
         db.session.commit()
     arguments["staff.case_page"] = {"reference": _make_case(app)}

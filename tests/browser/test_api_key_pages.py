@@ -25,9 +25,12 @@ HEADINGS = {
 }
 
 
-def press_the_button(driver) -> None:
+def press_the_button(driver, form=None) -> None:
+    """The submit button of the page's first form (or of `form`), then wait for the next page."""
     old_page = driver.find_element(By.TAG_NAME, "html").id
-    driver.find_element(By.CSS_SELECTOR, "main form button[type=submit]").click()
+    (form or driver).find_element(
+        By.CSS_SELECTOR, "main form button[type=submit]" if form is None else "button"
+    ).click()
     # Mid-navigation the browser can answer with an error; keep asking until the new page is there.
     WebDriverWait(driver, 10, ignored_exceptions=(WebDriverException,)).until(
         lambda d: d.find_element(By.TAG_NAME, "html").id != old_page, "the form was not sent"

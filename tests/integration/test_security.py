@@ -50,10 +50,14 @@ def test_every_staff_and_admin_route_refuses_a_resident(app, client):
 
 def test_admin_routes_refuse_staff(app, client):
     sign_in(client, make_user(role=Role.STAFF))
+    token = client.get("/account/").csrf_token()
     for route in all_routes(app):
         roles = view_roles(app, route.endpoint)
         if roles == (Role.ADMIN,):
-            assert client.get(route.url(app), expect=None).status == 403, route.rule
+            if "GET" in route.methods:
+                assert client.get(route.url(app), expect=None).status == 403, route.rule
+            if "POST" in route.methods:
+                assert client.post(route.url(app), {"csrf_token": token}).status == 403, f"POST {route.rule}"
 
 
 def test_every_staff_route_is_protected(app):

@@ -7,6 +7,7 @@ from app.forms_engine.question_types import (  # noqa: F401  (importing register
     collection_date,
     dates,
     file,
+    location,
     quantities,
     text,
     vehicle,
