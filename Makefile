@@ -93,6 +93,7 @@ bench: build
 	$(BIN)/python scripts/bench.py
 	$(BIN)/python scripts/bench_bookings.py
 	$(BIN)/python scripts/bench_api_keys.py
+	$(BIN)/python scripts/bench_parking.py
 
 lint: $(VENV)/.installed
 	$(BIN)/ruff check .

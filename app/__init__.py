@@ -88,6 +88,10 @@ def create_app(overrides: dict | None = None, environ: dict | None = None) -> Fl
         parking_bp,
     ):
         app.register_blueprint(blueprint)
+    from app.api import register_api_blueprint
+    from app.parking.api import bp as enforcement_api_bp
+
+    register_api_blueprint(app, enforcement_api_bp)
     if app.config["DEV_OUTBOX_PAGE"]:
         from app.dev.routes import bp as dev_bp
 

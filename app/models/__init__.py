@@ -28,12 +28,13 @@ from app.models.cases import (
 )
 from app.models.gazetteer import GazetteerAddress, Street
 from app.models.messages import MessageChannel, MessageStatus, OutboundMessage
-from app.models.parking import ParkingAddress, ParkingEligibility, ParkingPermit, PermitStatus
+from app.models.parking import EnforcementCheck, ParkingAddress, ParkingEligibility, ParkingPermit, PermitStatus
 from app.models.payments import Payment, PaymentRefund, PaymentStatus, StripeEvent
 from app.models.places import Place, PlaceKind, PlaceVolunteer
 from app.models.scheduler import JobOutcome, ScheduledJob
 
 __all__ = [
+    "EnforcementCheck",
     "ParkingAddress",
     "ParkingEligibility",
     "ParkingPermit",

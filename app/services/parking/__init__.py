@@ -35,4 +35,4 @@ __all__ = [
     "standing_of",
 ]
 
-from app.services.parking import issue  # noqa: E402, F401  (registers the issue-parking-permit submit action)
+from app.services.parking import enforcement, issue  # noqa: E402, F401  (a scheduled job; a submit action)
