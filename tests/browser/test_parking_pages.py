@@ -136,3 +136,25 @@ def test_a_resident_buys_a_permit_without_javascript(live):
             )
             db.session.commit()
         cancel_example_parking_permits(live.app)
+
+
+def test_the_permit_page_and_your_requests_pass_axe(live, browsers, recorder):
+    """The virtual permit page (valid now) and the list of permits in "Your requests", as the resident
+    who holds it, at both widths, in English and Welsh."""
+    failures = []
+    for width in WIDTHS:
+        driver = browsers(width)
+        sign_in(driver, live, "Resident")
+        for language in LANGUAGES:
+            set_language(driver, live, language)
+            for label, path in (("permit", f"{START}/permits/PRMT-DEMO"), ("your requests", "/account/requests")):
+                driver.get(live.url + path)
+                label = f"{width} Resident {language} {label}"
+                failures += [
+                    f"{label}: {v['id']} {v['help']} {v['nodes']}"
+                    for v in recorder.check(driver, width=width, label=label)
+                ]
+                if recorder.last_was_new():
+                    failures += [f"{label}: {problem}" for problem in check_skip_link(driver)]
+            assert driver.find_elements(By.ID, "parking-permits"), "the permits are not listed"
+    assert not failures, "\n".join(failures[:40])
