@@ -88,12 +88,13 @@ redis-deps:
 test: build browser-deps redis-deps lint
 	$(BIN)/pytest -n $(TEST_WORKERS) --dist worksteal
 
-## bench: page weights, server timings, the inbox with many cases, booked collections, API key checks
+## bench: page weights, server timings, the inbox with many cases, booked collections, API key checks, council tax import
 bench: build
 	$(BIN)/python scripts/bench.py
 	$(BIN)/python scripts/bench_bookings.py
 	$(BIN)/python scripts/bench_api_keys.py
 	$(BIN)/python scripts/bench_parking.py
+	$(BIN)/python scripts/bench_council_tax.py
 
 lint: $(VENV)/.installed
 	$(BIN)/ruff check .

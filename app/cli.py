@@ -25,6 +25,7 @@ def init_app(app):
     app.cli.add_command(payments_cli)
     app.cli.add_command(bookings_cli)
     app.cli.add_command(scheduler_cli)
+    app.cli.add_command(council_tax_cli)
     app.cli.add_command(parking_cli)
 
 
@@ -190,3 +191,74 @@ def bookings_remind():
     """Remind everyone whose collection is tomorrow (run once a day)."""
     counts = run_by_hand("bulky-waste-reminders")
     click.echo(f"{counts['queued']} reminders queued")
+
+
+@click.group("council-tax", help="Council tax accounts, copied from the revenues system's extract.")
+def council_tax_cli():
+    pass
+
+
+@council_tax_cli.command("import")
+@click.argument("folder", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("--batch-size", default=500, show_default=True, help="Accounts stored (and committed) at a time.")
+@with_appcontext
+def council_tax_import(folder: Path, batch_size: int):
+    """Import the extract in FOLDER (docs/council-tax.md). Running it again changes nothing.
+
+    Refused lines are listed with their file, line and reason; an account with a refused line keeps
+    the copy it had. Exits with status 3 when any line was refused, 1 when the extract cannot be read."""
+    from app.services.council_tax import extract
+
+    try:
+        report = extract.import_folder(
+            folder,
+            batch_size=max(1, batch_size),
+            on_batch=db.session.commit,
+            on_rejected=lambda rejected: click.echo(f"refused: {rejected}", err=True),
+        )
+    except extract.ExtractError as error:
+        db.session.rollback()
+        raise click.ClickException(str(error)) from error
+    for name, counts in (("properties", report.properties), ("accounts", report.accounts)):
+        click.echo(
+            f"{name}: {counts['added']} added, {counts['updated']} updated, {counts['unchanged']} unchanged, "
+            f"{counts['rejected']} refused"
+        )
+    if report.rejected_lines:
+        click.echo(f"{report.rejected_lines} lines refused", err=True)
+        raise SystemExit(3)
+
+
+@council_tax_cli.command("demo-extract")
+@click.argument("folder", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--synthetic", default=0, help="Made-up properties instead of the gazetteer's (for benchmarks).")
+@click.option("--accounts-per-property", default=4.0, show_default=True)
+@with_appcontext
+def council_tax_demo_extract(folder: Path, synthetic: int, accounts_per_property: float):
+    """Write a generated extract into FOLDER: for the gazetteer's properties, or --synthetic N made-up ones."""
+    from app.services import cases
+    from app.services.council_tax import demo, demo_extract
+
+    if current_app.config["ENV_NAME"] == "production":
+        raise click.ClickException("Demo data is never made in production")
+    section = demo.settings()
+    if section is None:
+        raise click.ClickException("app/service_settings/council-tax.yaml has no council_tax section")
+    if synthetic:
+        addresses = demo_extract.synthetic_addresses(synthetic)
+    else:
+        from app.models import GazetteerAddress
+
+        addresses = [
+            demo_extract.Address(found.uprn, found.line_1, found.line_2 or "", found.town, found.postcode)
+            for found in db.session.scalars(db.select(GazetteerAddress).order_by(GazetteerAddress.uprn))
+        ]
+    counts = demo_extract.write(
+        folder,
+        addresses,
+        demo.generator_settings(section),
+        cases.london_today(),
+        accounts_per_property=accounts_per_property,
+        demo_resident=not synthetic,
+    )
+    click.echo(", ".join(f"{name}: {count} lines" for name, count in counts.items()))

@@ -4,6 +4,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import sqlalchemy as sa
+from flask import current_app
 
 from app.extensions import db
 from app.models import (
@@ -18,7 +19,8 @@ from app.models import (
     User,
     utcnow,
 )
-from app.services import api_keys, gazetteer, parking, passwords
+from app.services import api_keys, cases, gazetteer, parking, passwords
+from app.services.council_tax import demo as council_tax_demo
 
 DEMO_GAZETTEER = Path(__file__).resolve().parents[1] / "demo" / "gazetteer.csv"
 DEMO_STREETS = Path(__file__).resolve().parents[1] / "demo" / "streets.csv"
@@ -131,6 +133,7 @@ def load() -> tuple[DemoAccount, ...]:
     for demo_key in DEMO_API_KEYS:
         api_keys.create_demo_key(demo_key.name, demo_key.scope, demo_key.secret, created_by=admin)
     db.session.flush()
+    council_tax_demo.load(Path(current_app.instance_path) / "council-tax-demo-extract", cases.london_today())
     return DEMO_ACCOUNTS
 
 
