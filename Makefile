@@ -10,7 +10,7 @@ export FLASK_APP := wsgi
 
 ASSET_SOURCES := $(wildcard app/assets/*) scripts/build_assets.py package-lock.json
 
-.PHONY: run test install assets translations compile-translations bench lint format browser-deps redis-deps worker scheduler clean
+.PHONY: run test install assets translations compile-translations bench lint format browser-deps redis-deps wrk-deps worker scheduler clean
 
 ## install: Python packages into .venv and front-end packages into node_modules
 install: $(VENV)/.installed node_modules/.installed
@@ -84,17 +84,31 @@ redis-deps:
 		exit 1; \
 	fi
 
+## wrk-deps: Debian wrk, the HTTP load generator `make bench` runs against gunicorn
+wrk-deps:
+	@if command -v wrk >/dev/null 2>&1; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+		echo "Installing Debian wrk for the HTTP load test"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; \
+	else \
+		echo "The HTTP load test needs wrk. Install it with:"; \
+		echo "    sudo apt-get install wrk"; \
+		exit 1; \
+	fi
+
 ## test: the whole suite, browser accessibility tests included
 test: build browser-deps redis-deps lint
 	$(BIN)/pytest -n $(TEST_WORKERS) --dist worksteal
 
-## bench: page weights, server timings, the inbox with many cases, booked collections, API key checks, council tax import
-bench: build
+## bench: page weights, server timings, the inbox with many cases, booked collections, API key checks,
+## council tax import, and an HTTP load test of gunicorn in the production configuration (wrk, PostgreSQL, Redis)
+bench: build redis-deps wrk-deps
 	$(BIN)/python scripts/bench.py
 	$(BIN)/python scripts/bench_bookings.py
 	$(BIN)/python scripts/bench_api_keys.py
 	$(BIN)/python scripts/bench_parking.py
 	$(BIN)/python scripts/bench_council_tax.py
+	$(BIN)/python scripts/bench_http.py
 
 lint: $(VENV)/.installed
 	$(BIN)/ruff check .

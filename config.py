@@ -188,6 +188,9 @@ def load_config(environ: dict | None = None, overrides: dict | None = None) -> d
         "NOTIFY_EMAIL_TEMPLATE_ID": environ.get("NOTIFY_EMAIL_TEMPLATE_ID", ""),
         "NOTIFY_SMS_TEMPLATE_ID": environ.get("NOTIFY_SMS_TEMPLATE_ID", ""),
         "DEV_OUTBOX_PAGE": not production and _bool(environ.get("DEV_OUTBOX_PAGE"), True),
+        # Parts of the layout rendered once per language and state (app/layout_fragments.py). Off only
+        # to compare pages with and without them (tests/integration/test_render_caches.py).
+        "RENDER_CACHES": _bool(environ.get("RENDER_CACHES"), True),
         # Forms
         "FORM_DEFINITIONS_DIR": environ.get("FORM_DEFINITIONS_DIR", ""),
         "SERVICE_SETTINGS_DIR": environ.get("SERVICE_SETTINGS_DIR", ""),

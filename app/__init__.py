@@ -33,7 +33,16 @@ def create_app(overrides: dict | None = None, environ: dict | None = None) -> Fl
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
 
-    from app import assets, errors, i18n, request_logging, security, template_helpers, unit_of_work
+    from app import (
+        assets,
+        errors,
+        i18n,
+        layout_fragments,
+        request_logging,
+        security,
+        template_helpers,
+        unit_of_work,
+    )
     from app.database import configure_engine
     from app.extensions import babel, compress, csrf, db, limiter, login_manager, migrate
 
@@ -49,6 +58,7 @@ def create_app(overrides: dict | None = None, environ: dict | None = None) -> Fl
     assets.init_app(app)
     errors.init_app(app)
     template_helpers.init_app(app)
+    layout_fragments.init_app(app)
     request_logging.init_app(app)
     unit_of_work.init_app(app, db)
 

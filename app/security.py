@@ -65,6 +65,17 @@ def _content_security_policy(nonce: str, payment_page: str) -> str:
     )
 
 
+def _signed_in() -> bool:
+    """Whether this request is a signed-in person's, without reading their row again: the request's
+    commit has run by now and expired it. Flask-Login keeps the person it loaded (only active ones,
+    auth_sessions.load_user) or signed in during the request, and an anonymous user otherwise."""
+    from app.models import User
+
+    if "_login_user" not in g:  # nothing in this request asked who it was: ask now
+        return bool(current_user and current_user.is_authenticated)
+    return isinstance(g._login_user, User)
+
+
 def init_app(app, login_manager):
     from app.services import auth_sessions
 
@@ -98,7 +109,7 @@ def init_app(app, login_manager):
             headers["Content-Security-Policy"] = _content_security_policy(
                 g.get("csp_nonce", "none"), current_app.config["PAYMENT_PAGE_ORIGIN"]
             )
-        if current_user and current_user.is_authenticated:
+        if _signed_in():
             headers["Cache-Control"] = "no-store"
         if app.config["ENV_NAME"] == "production":
             headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")

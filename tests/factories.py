@@ -68,3 +68,39 @@ def record_job_runs() -> None:
         ]
     )
     db.session.commit()
+
+
+def make_inbox_cases(count: int, *, assigned_to_id: int | None = None) -> None:
+    """`count` cases straight into the table, for the staff inbox's pages: urgent and not, many due on
+    the same day (so the id breaks ties), in three wards, every other one assigned, a quarter closed."""
+    import sqlalchemy as sa
+
+    from app import forms_engine
+    from app.models import Case, CaseStatus
+    from app.services import cases
+
+    statuses = [CaseStatus.RECEIVED, CaseStatus.IN_PROGRESS, CaseStatus.WAITING, CaseStatus.CLOSED]
+    wards = ["Central", "Riverside", None]
+    for definition in forms_engine.definitions().values():
+        cases._snapshot(definition)
+    today = cases.london_today()
+    rows = []
+    for i in range(count):
+        service = "missed-bin" if i % 3 else "alternative-formats"
+        rows.append(
+            {
+                "reference": f"TEST-{i:04d}",
+                "service_id": service,
+                "definition_version": forms_engine.get(service).version,
+                "team": "test",
+                "answers": {},
+                "channel": "online",
+                "language": "en",
+                "status": statuses[i % 4],
+                "urgent": i % 5 == 0,
+                "ward": wards[i % 3],
+                "assigned_to_id": assigned_to_id if i % 2 else None,
+                "due_date": today + timedelta(days=(i * 7) % 11 - 5),
+            }
+        )
+    db.session.execute(sa.insert(Case), rows)

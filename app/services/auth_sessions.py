@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 import sqlalchemy as sa
 from flask import current_app
 from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import joinedload
 
 from app import scheduler
 from app.extensions import db
@@ -41,7 +42,10 @@ def load_user(token: str, *, idle_minutes: int, now: datetime | None = None) -> 
     if not token or len(token) > 100:
         return None
     now = now or utcnow()
-    record = db.session.scalar(sa.select(AuthSession).where(AuthSession.token_hash == _hash(token)))
+    # The person comes in the same query: every signed-in request needs them.
+    record = db.session.scalar(
+        sa.select(AuthSession).options(joinedload(AuthSession.user)).where(AuthSession.token_hash == _hash(token))
+    )
     if record is None:
         return None
     if record.expires_at <= now or record.last_seen_at + timedelta(minutes=idle_minutes) <= now:

@@ -34,7 +34,13 @@ def _filters() -> case_work.InboxFilters:
 @staff_required
 def cases_inbox():
     filters = _filters()
-    results = case_work.inbox(filters, staff=current_user, page=page_number())
+    results = case_work.inbox(
+        filters,
+        staff=current_user,
+        page=page_number(),
+        after=request.args.get("after"),
+        before=request.args.get("before"),
+    )
     return render_template(
         "staff/cases.html",
         results=results,
@@ -44,7 +50,7 @@ def cases_inbox():
         definitions=forms_engine.definitions(),
         language=current_language(),
         today=cases.london_today(),
-        query={key: value for key, value in request.args.items() if key != "page"},
+        query={key: value for key, value in request.args.items() if key not in {"page", "after", "before"}},
     )
 
 

@@ -7,10 +7,10 @@ import sqlalchemy as sa
 from app import create_app, forms_engine
 from app.extensions import db
 from app.models import ApiKey, Case, Place, User, utcnow
-from app.services import accounts, bookings, demo, messages, tokens
+from app.services import accounts, bookings, case_work, demo, messages, tokens
 from tests.browser.harness import ROOT, AxeRecorder, LiveServer, start_chrome
 from tests.database import reset_schema
-from tests.factories import record_job_runs
+from tests.factories import make_inbox_cases, record_job_runs
 from tests.form_walk import send, walk
 from tests.local_dvla import close_vehicle_client
 from tests.local_stripe import LocalStripe
@@ -71,7 +71,11 @@ def live(tmp_path_factory, live_stripe, local_dvla):
             "admin.change_place": {"place_id": place_id},
             "admin.remove_volunteer": {"place_id": place_id, "user_id": volunteer.id},
         }
+        # Enough open cases for the inbox's second page to have both a "Previous" and a "Next" link.
+        make_inbox_cases(90)
         db.session.commit()
+        first_page = case_work.inbox(case_work.InboxFilters(), staff=volunteer)
+        arguments["staff.cases_inbox"] = {"page": 2, "after": first_page.next_cursor}
     arguments["staff.case_page"] = {"reference": _make_case(app)}
     with LiveServer(app) as server:
         live_stripe.send_webhooks_to(f"{server.url}/payments/stripe-webhook")
