@@ -106,6 +106,7 @@ bench: build redis-deps wrk-deps
 	$(BIN)/python scripts/bench.py
 	$(BIN)/python scripts/bench_bookings.py
 	$(BIN)/python scripts/bench_api_keys.py
+	$(BIN)/python scripts/bench_parking.py
 	$(BIN)/python scripts/bench_council_tax.py
 	$(BIN)/python scripts/bench_http.py
 

@@ -68,10 +68,11 @@ def create_app(overrides: dict | None = None, environ: dict | None = None) -> Fl
     app.extensions["migration_heads"] = health.migration_heads()
 
     from app import forms_engine
-    from app.services import (  # noqa: F401  (they register what happens once paid)
+    from app.services import (  # noqa: F401  (they register what happens once paid, and submit actions)
         bookings,
         paid_forms,
-        street_reports,  # noqa: F401  (registers the street_report submit action)
+        parking,
+        street_reports,
     )
 
     forms_engine.init_app(app)
@@ -104,6 +105,10 @@ def create_app(overrides: dict | None = None, environ: dict | None = None) -> Fl
         street_reports_bp,
     ):
         app.register_blueprint(blueprint)
+    from app.api import register_api_blueprint
+    from app.parking.api import bp as enforcement_api_bp
+
+    register_api_blueprint(app, enforcement_api_bp)
     if app.config["DEV_OUTBOX_PAGE"]:
         from app.dev.routes import bp as dev_bp
 

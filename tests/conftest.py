@@ -6,7 +6,7 @@ from sqlalchemy.orm import scoped_session, sessionmaker
 
 from app import create_app
 from app.extensions import db
-from app.services import demo, gazetteer
+from app.services import demo, gazetteer, parking
 from tests.database import reset_schema
 from tests.local_dvla import LocalDvla, close_vehicle_client
 from tests.local_stripe import LocalStripe
@@ -58,6 +58,8 @@ def app(tmp_path_factory, local_stripe, local_dvla):
         # The council's address gazetteer is reference data every address question relies on.
         gazetteer.import_csv(demo.DEMO_GAZETTEER)
         gazetteer.import_streets_csv(demo.DEMO_STREETS)
+        db.session.flush()
+        parking.import_zones(demo.DEMO_PARKING_ZONES)  # parking permits need addresses in zones
         db.session.commit()
     yield application
     close_vehicle_client(application)

@@ -10,6 +10,7 @@ from app.i18n import current_language
 from app.models import AlternativeFormat, ContactMethod
 from app.services import accounts, auth_sessions, bookings, cases, form_journeys, gazetteer, tokens
 from app.services.errors import ServiceError
+from app.services.parking import permits as parking_permits
 
 bp = Blueprint("account", __name__, url_prefix="/account", template_folder="templates")
 
@@ -215,6 +216,9 @@ def requests():
         requests=your_cases,
         messages_by_case=cases.public_messages(your_cases),
         booked=bookings.case_ids_with_bookings(your_cases),
+        permits=parking_permits.for_person(current_user),
+        permit_state=parking_permits.state,
+        permit_days=(parking_permits.first_day, parking_permits.last_day),
         drafts=form_journeys.drafts_for(current_user),
         definitions=forms_engine.definitions(),
         language=current_language(),

@@ -43,13 +43,14 @@ from app.models.council_tax import (
 )
 from app.models.gazetteer import GazetteerAddress, Street
 from app.models.messages import MessageChannel, MessageStatus, OutboundMessage
-from app.models.parking import ParkingAddress, ParkingEligibility, ParkingPermit, PermitStatus
+from app.models.parking import EnforcementCheck, ParkingAddress, ParkingEligibility, ParkingPermit, PermitStatus
 from app.models.payments import Payment, PaymentRefund, PaymentStatus, StripeEvent
 from app.models.places import Place, PlaceKind, PlaceVolunteer
 from app.models.scheduler import JobOutcome, ScheduledJob
 from app.models.street_reports import StreetReport, StreetReportState
 
 __all__ = [
+    "EnforcementCheck",
     "ParkingAddress",
     "ParkingEligibility",
     "ParkingPermit",

@@ -70,3 +70,18 @@ class ParkingPermit(Base):
     quote: Mapped[dict] = mapped_column(sa.JSON)  # the quote's lines as sold, and the tariff it used
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)  # the enforcement feed's order
+
+
+class EnforcementCheck(Base):
+    """One question an enforcement handheld asked, and the answer: kept for the parking settings'
+    enforcement_log_days, then deleted by the scheduled job purge-enforcement-checks."""
+
+    __tablename__ = "parking_enforcement_checks"
+
+    id: Mapped[int] = mapped_column(sa.BigInteger().with_variant(sa.Integer, "sqlite"), primary_key=True)
+    checked_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    api_key_id: Mapped[int | None] = mapped_column(sa.ForeignKey("api_keys.id", ondelete="SET NULL"))
+    vrm: Mapped[str] = mapped_column(sa.String(8))
+    zone: Mapped[str] = mapped_column(sa.String(6))
+    at: Mapped[datetime]  # the moment asked about
+    valid: Mapped[bool]

@@ -3,12 +3,15 @@ can have permits, and if not, why and what they can do instead."""
 
 from __future__ import annotations
 
-from flask import Blueprint, render_template, request
+from flask import Blueprint, abort, render_template, request
 from flask_babel import gettext as _
-from flask_login import current_user
+from flask_login import current_user, login_required
 
 from app.i18n import current_language
+from app.parking import panels  # noqa: F401  (registers the check-your-answers panel)
 from app.services import gazetteer, parking
+from app.services.parking import permits
+from app.services.vehicles import VehicleAnswer
 
 bp = Blueprint("parking", __name__, url_prefix="/services/parking-permits", template_folder="templates")
 
@@ -56,4 +59,25 @@ def start():
         address=address,
         standing=standing,
         own_address=address is not None and not request.args,
+    )
+
+
+@bp.get("/permits/<reference>")
+@login_required
+def permit_page(reference):
+    """The virtual permit: printable, and clear about whether it is valid now. Only its holder sees
+    it; anyone else's reference is "not found"."""
+    permit = permits.by_reference(reference)
+    if permit is None or permit.user_id != current_user.id:
+        abort(404)
+    return render_template(
+        "parking/permit.html",
+        permit=permit,
+        state=permits.state(permit),
+        first_day=permits.first_day(permit),
+        last_day=permits.last_day(permit),
+        vehicle=VehicleAnswer.from_answer(permit.vehicle),
+        zone=parking.settings().zone(permit.zone),
+        address=gazetteer.get(permit.uprn),
+        language=current_language(),
     )

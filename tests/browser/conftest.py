@@ -6,7 +6,7 @@ import sqlalchemy as sa
 
 from app import create_app, forms_engine
 from app.extensions import db
-from app.models import ApiKey, Case, Place, User
+from app.models import ApiKey, Case, Place, User, utcnow
 from app.services import accounts, bookings, case_work, demo, messages, tokens
 from tests.browser.harness import ROOT, AxeRecorder, LiveServer, start_chrome
 from tests.database import reset_schema
@@ -90,6 +90,7 @@ def live(tmp_path_factory, live_stripe, local_dvla):
         ):
             arguments[endpoint] = {"reference": booking.reference}
         arguments["staff.collections"] = {"round": booking.round_id, "date": booking.day.isoformat()}
+        arguments["parking.permit_page"] = {"reference": _make_permit(app, demo.DEMO_ACCOUNTS[0])}
         yield Live(server.url, app, arguments, live_stripe)
     close_vehicle_client(app)
 
@@ -116,6 +117,40 @@ def _make_booking(app, local_stripe, account) -> MadeBooking:
         made = MadeBooking(case.reference, booking.slot.round_id, booking.slot.collection_date)
         db.session.commit()
         return made
+
+
+def _make_permit(app, account) -> str:
+    """A resident permit, valid now, for a demo resident's own car (not the example answers' one,
+    which the form journeys buy again and again)."""
+    from datetime import date
+
+    from app.models import ParkingPermit
+    from app.services.parking import permits
+    from app.services.vehicles import VehicleAnswer, VehicleDetails
+
+    with app.app_context():
+        user = db.session.scalar(sa.select(User).where(User.email == account.email))
+        car = VehicleDetails(
+            registration="DM17MED", looked_up_at=utcnow(), make="FORD", colour="BLUE", co2_emissions=139
+        )
+        today = date.today()
+        db.session.add(
+            ParkingPermit(
+                reference="PRMT-DEMO",
+                user_id=user.id,
+                uprn=user.uprn,
+                zone="A",
+                vrm="DM17MED",
+                vehicle=VehicleAnswer.from_dvla(car).to_answer(),
+                starts_at=permits.london_midnight(today),
+                ends_at=permits.london_midnight(permits.add_months(today, 12)),
+                months=12,
+                price_pence=8200,
+                quote={"lines": [{"name": "Band 2, 101 to 140 g/km, 12 months", "pence": 8200}], "lines_cy": []},
+            )
+        )
+        db.session.commit()
+    return "PRMT-DEMO"
 
 
 def _make_case(app) -> str:

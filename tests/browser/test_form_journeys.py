@@ -92,7 +92,7 @@ def answer_address(driver, question, check, label, failures) -> None:
     click_and_wait(driver, driver.find_element(By.NAME, f"{name}-find"))
     check(driver, label=f"{label} addresses found")
     Select(driver.find_element(By.ID, f"{name}-uprn")).select_by_index(1)
-    if question.in_area_only:
+    if question.in_area_only or question.type == "parking_address":
         press_continue(driver)
         return
     click_and_wait(driver, driver.find_element(By.CSS_SELECTOR, "main a[href*='address=manual']"))
@@ -157,6 +157,21 @@ def answer_location(driver, question, check, label) -> None:
     press_continue(driver)
 
 
+def cancel_example_parking_permits(app) -> None:
+    """The example answers buy a permit for the same vehicle each time: cancel it, so the next walk
+    can buy it again (a vehicle has one permit at a time)."""
+    import sqlalchemy as sa
+
+    from app.extensions import db
+    from app.models import ParkingPermit, PermitStatus
+
+    with app.app_context():
+        db.session.execute(
+            sa.update(ParkingPermit).where(ParkingPermit.vrm == "DM19LOW").values(status=PermitStatus.CANCELLED)
+        )
+        db.session.commit()
+
+
 def pay_on_the_payment_page(driver, check, label, failures) -> None:
     """The stand-in for Stripe's payment page: as it opens, sent empty, with a declined card, then paid."""
     assert driver.current_url.startswith("http://127.0.0.1:") and "/pay/" in driver.current_url, driver.current_url
@@ -199,6 +214,11 @@ def test_every_page_of_every_form_passes_axe_in_every_state(live, browsers, reco
             driver.get(f"{live.url}/services/{form_id}")
             check(driver, width, f"{role} {language} {form_id} start", keyboard=True)
             driver.get(f"{live.url}/services/{form_id}/begin")
+            if role == "signed out" and not definition.allows_guests:
+                # A form for residents only (a parking permit) asks a guest to sign in first.
+                assert path(driver) == "/sign-in", driver.current_url
+                check(driver, width, f"{role} {language} {form_id} sign in first")
+                continue
             for step in route:
                 label = f"{role} {language} {form_id}/{step.id}"
                 if path(driver) != f"/services/{form_id}/{step.id}":
@@ -213,11 +233,11 @@ def test_every_page_of_every_form_passes_axe_in_every_state(live, browsers, reco
                     press_continue(driver)
                     failures.extend(f"{width} {label} sent empty: {p}" for p in check_error_state(driver))
                     check(driver, width, f"{label} sent empty")
-                address = next((q for q in step.questions if q.type == "address"), None)
+                address = next((q for q in step.questions if q.type in ("address", "parking_address")), None)
                 if address is not None:
                     answer_address(driver, address, partial(check, width=width), label, failures)
                     continue
-                vehicle = next((q for q in step.questions if q.type == "vehicle"), None)
+                vehicle = next((q for q in step.questions if q.type in ("vehicle", "parking_vehicle")), None)
                 if vehicle is not None:
                     answer_vehicle(driver, vehicle, partial(check, width=width), label, failures)
                     continue
@@ -234,4 +254,5 @@ def test_every_page_of_every_form_passes_axe_in_every_state(live, browsers, reco
                 pay_on_the_payment_page(driver, partial(check, width=width), f"{role} {language} {form_id}", failures)
             assert path(driver) == f"/services/{form_id}/confirmation", driver.current_url
             check(driver, width, f"{role} {language} {form_id} confirmation")
+            cancel_example_parking_permits(live.app)
     assert not failures, "\n".join(failures[:40])

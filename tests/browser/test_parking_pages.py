@@ -3,10 +3,14 @@ addresses found, each mistake, and the answer for an eligible address, a car-fre
 on a private road and one in no zone; axe and the keyboard checks at both widths, in English and
 Welsh; and checking an address with JavaScript off."""
 
+from datetime import date
+
 import pytest
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support.ui import Select
+from selenium.webdriver.common.keys import Keys
+from selenium.webdriver.support.ui import Select, WebDriverWait
 
+from app.services import demo
 from tests.browser.harness import WIDTHS, start_chrome
 from tests.browser.test_accessibility import LANGUAGES, check_error_state, check_skip_link, set_language, sign_in
 from tests.browser.test_without_javascript import press
@@ -67,3 +71,90 @@ def test_checking_an_address_works_without_javascript(live):
         assert "planning permission" in result.text
     finally:
         driver.quit()
+
+
+def test_a_resident_buys_a_permit_without_javascript(live):
+    """The whole resident journey with scripts off: sign in, the start page, address, vehicle, start
+    day, length, check your answers with the quote, payment, and the permit, valid now."""
+    from tests.browser.test_form_journeys import cancel_example_parking_permits
+    from tests.local_stripe import GOOD_CARD
+
+    driver = start_chrome("mobile", javascript=False)
+    resident = demo.DEMO_ACCOUNTS[0]
+    today = date.today()
+    try:
+        driver.get(live.url + "/sign-in")
+        driver.find_element(By.ID, "email").send_keys(resident.email)
+        driver.find_element(By.ID, "password").send_keys(resident.password)
+        press(driver, "main form button[type=submit]")
+        driver.get(live.url + START)
+        assert driver.find_element(By.ID, "parking-result").get_attribute("data-standing") == "eligible"
+        press(driver, "a.govuk-button--start")
+
+        driver.find_element(By.ID, "address-postcode").send_keys("DM1 1AB")
+        press(driver, "button[name=address-find]")
+        Select(driver.find_element(By.ID, "address-uprn")).select_by_value("100000000001")
+        press(driver, "main form button[type=submit]:not([name])")
+
+        driver.find_element(By.ID, "vehicle-vrm").send_keys("dm21 evc")
+        press(driver, "button[name=vehicle-find]")
+        assert "Electric" in driver.find_element(By.CSS_SELECTOR, ".govuk-summary-list").text
+        driver.find_element(By.ID, "vehicle-correct").send_keys(" ")
+        press(driver, "main form button[type=submit]:not([name])")
+
+        for box, value in (("start-day", today.day), ("start-day-month", today.month), ("start-day-year", today.year)):
+            driver.find_element(By.ID, box).send_keys(str(value))
+        press(driver, "main form button[type=submit]:not([name])")
+        driver.find_element(By.CSS_SELECTOR, "input[value=months-12]").send_keys(" ")
+        press(driver, "main form button[type=submit]:not([name])")
+
+        assert "Electric vehicle, 12 months" in driver.find_element(By.TAG_NAME, "main").text
+        assert driver.find_element(By.ID, "permit-panel").is_displayed()
+        press(driver, "main form button[type=submit]")
+        for name, value in {"card_number": GOOD_CARD, "expiry": "04/35", "cvc": "123"}.items():
+            driver.find_element(By.ID, name).send_keys(value)
+        press(driver, "main form button[type=submit]")
+        assert "/confirmation" in driver.current_url, driver.current_url
+
+        driver.get(live.url + "/account/requests")
+        link = driver.find_element(By.PARTIAL_LINK_TEXT, "DM21EVC")
+        old_page = driver.find_element(By.TAG_NAME, "html").id
+        link.send_keys(Keys.ENTER)
+        WebDriverWait(driver, 10).until(lambda d: d.find_element(By.TAG_NAME, "html").id != old_page)
+        assert driver.find_element(By.ID, "permit-vrm").text == "DM21 EVC"
+        assert driver.find_element(By.ID, "permit-state").get_attribute("data-state") == "valid-now"
+    finally:
+        driver.quit()
+        with live.app.app_context():
+            import sqlalchemy as sa
+
+            from app.extensions import db
+            from app.models import ParkingPermit, PermitStatus
+
+            db.session.execute(
+                sa.update(ParkingPermit).where(ParkingPermit.vrm == "DM21EVC").values(status=PermitStatus.CANCELLED)
+            )
+            db.session.commit()
+        cancel_example_parking_permits(live.app)
+
+
+def test_the_permit_page_and_your_requests_pass_axe(live, browsers, recorder):
+    """The virtual permit page (valid now) and the list of permits in "Your requests", as the resident
+    who holds it, at both widths, in English and Welsh."""
+    failures = []
+    for width in WIDTHS:
+        driver = browsers(width)
+        sign_in(driver, live, "Resident")
+        for language in LANGUAGES:
+            set_language(driver, live, language)
+            for label, path in (("permit", f"{START}/permits/PRMT-DEMO"), ("your requests", "/account/requests")):
+                driver.get(live.url + path)
+                label = f"{width} Resident {language} {label}"
+                failures += [
+                    f"{label}: {v['id']} {v['help']} {v['nodes']}"
+                    for v in recorder.check(driver, width=width, label=label)
+                ]
+                if recorder.last_was_new():
+                    failures += [f"{label}: {problem}" for problem in check_skip_link(driver)]
+            assert driver.find_elements(By.ID, "parking-permits"), "the permits are not listed"
+    assert not failures, "\n".join(failures[:40])

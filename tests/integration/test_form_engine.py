@@ -31,6 +31,14 @@ def all_definition_ids():
     return sorted(path.stem for path in DEFAULT_FOLDER.glob("*.yaml"))
 
 
+def sign_in_unless_guests_may(client, definition, user=None):
+    """A form for residents only (a parking permit) is walked by a signed-in resident, whose email
+    address is the one the guest's example answers give; any other form by a guest."""
+    if definition.allows_guests:
+        return
+    sign_in(client, user or make_user(email="person@example.com"))
+
+
 def submit(client, definition):
     """Accept and send a form that is not paid for."""
     check = client.get(f"/services/{definition.id}/check-answers")
@@ -44,6 +52,7 @@ def test_a_guest_completes_every_form_and_gets_a_case_and_a_confirmation(app, da
     definition = forms_engine_definition(app, form_id)
     start = client.get(f"/services/{form_id}")
     assert start.h1 == definition.title.en
+    sign_in_unless_guests_may(client, definition)
     seen = walk(client, definition)
     assert [page.title for page in seen] == [
         f"{step.title.en} - Council services - Demo Borough Council" for step in example_route(definition)
@@ -71,6 +80,7 @@ def forms_engine_definition(app, form_id):
 @pytest.mark.parametrize("form_id", all_definition_ids())
 def test_every_page_sent_empty_shows_errors_in_english_and_welsh_and_never_a_500(app, database, client, form_id):
     definition = forms_engine_definition(app, form_id)
+    sign_in_unless_guests_may(client, definition)
     client.get(f"/services/{form_id}/begin", expect=302)
     for language in ("en", "cy"):
         client.raw.set_cookie("doorstep_language", language)
@@ -85,6 +95,7 @@ def test_every_page_sent_empty_shows_errors_in_english_and_welsh_and_never_a_500
 @pytest.mark.parametrize("form_id", all_definition_ids())
 def test_sending_twice_makes_one_case(app, database, client, local_stripe, form_id):
     definition = forms_engine_definition(app, form_id)
+    sign_in_unless_guests_may(client, definition)
     walk(client, definition)
     check = client.get(f"/services/{form_id}/check-answers")
     sent = [
@@ -104,6 +115,7 @@ def test_sending_twice_makes_one_case(app, database, client, local_stripe, form_
 @pytest.mark.parametrize("form_id", all_definition_ids())
 def test_pages_cannot_be_skipped_by_typing_their_address(app, database, client, form_id):
     definition = forms_engine_definition(app, form_id)
+    sign_in_unless_guests_may(client, definition)
     route = example_route(definition)
     last = route[-1]
     page = client.get(f"/services/{form_id}/{last.id}", expect=302)
@@ -218,12 +230,14 @@ HOSTILE = st.one_of(
 def test_hostile_values_in_every_field_get_errors_or_are_stored_escaped_never_a_500(app, database, form_id):
     definition = forms_engine_definition(app, form_id)
     route = [step for step in example_route(definition) if step.exit is None]
+    person = None if definition.allows_guests else make_user()
 
     @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
     @given(target=st.integers(0, len(route) - 1), values=st.lists(HOSTILE, min_size=4, max_size=4))
     def check(target, values):
         # Valid answers up to the page under attack, then hostile values in every field on it.
         client = PageClient(app.test_client())
+        sign_in_unless_guests_may(client, definition, person)
         client.get(f"/services/{form_id}/begin", expect=302)
         for index, step in enumerate(route[: target + 1]):
             shown = client.get(f"/services/{form_id}/{step.id}")

@@ -18,14 +18,14 @@ UPRN = 100000000001
 STARTS = date(2026, 12, 1)
 
 
-def answers(**changes) -> dict:
+def answers(changes=None) -> dict:
     car = VehicleDetails(registration="DM17MED", looked_up_at=utcnow(), co2_emissions=139, fuel_type="PETROL")
     return {
         "address": {"uprn": UPRN, "line_1": "1 High Street", "postcode": "DM1 1AB"},
         "vehicle": VehicleAnswer.from_dvla(car).to_answer(),
-        "start": STARTS.isoformat(),
+        "start-day": STARTS.isoformat(),
         "duration": "months-12",
-        **changes,
+        **(changes or {}),
     }
 
 
@@ -63,11 +63,11 @@ def test_the_households_live_permits_make_the_next_one_cost_more(app_context):
 
 @pytest.mark.parametrize(
     "broken",
-    [{"vehicle": None}, {"start": "not a date"}, {"duration": "forever"}, {"start": "2020-01-01"}],
+    [{"vehicle": None}, {"start-day": "not a date"}, {"duration": "forever"}, {"start-day": "2020-01-01"}],
 )
 def test_answers_the_quote_cannot_use_are_a_service_error_not_a_crash(app_context, broken):
     with pytest.raises(ServiceError):
-        quote_for(form_model.settings_for("parking-permits").prices, answers(**broken), "en")
+        quote_for(form_model.settings_for("parking-permits").prices, answers(broken), "en")
 
 
 @pytest.mark.parametrize(

@@ -5,6 +5,7 @@ permits, and if not why and what they can do instead."""
 from pathlib import Path
 
 import pytest
+import sqlalchemy as sa
 from pydantic import ValidationError
 
 from app.extensions import db
@@ -22,6 +23,8 @@ HEADER = "uprn,zone,eligibility,reason,source\n"
 
 @pytest.fixture
 def zones(app_context):
+    """The demo zones imported afresh (the test app has them already: take them out first)."""
+    db.session.execute(sa.delete(ParkingAddress))
     result = parking.import_zones(demo.DEMO_PARKING_ZONES)
     db.session.commit()
     return result
@@ -51,6 +54,7 @@ def test_a_changed_line_changes_the_address_and_an_empty_zone_takes_it_out(zones
 
 
 def test_lines_with_problems_are_reported_by_number_and_the_rest_imported(app_context, tmp_path):
+    db.session.execute(sa.delete(ParkingAddress))
     lines = [
         "100000000001,A,eligible,,",  # 2: fine
         "abc,A,eligible,,",  # 3
@@ -86,6 +90,7 @@ def test_a_file_without_the_columns_is_refused_whole(app_context, tmp_path):
 def test_the_command_reports_and_exits_1_when_lines_are_rejected(app, database, tmp_path):
     runner = app.test_cli_runner()
     with app.app_context():
+        db.session.execute(sa.delete(ParkingAddress))
         good = runner.invoke(args=["parking", "import-zones", str(demo.DEMO_PARKING_ZONES)])
         assert good.exit_code == 0, good.output
         assert "40 added, 0 changed, 0 unchanged, 0 taken out of their zone, 0 rejected" in good.output

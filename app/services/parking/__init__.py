@@ -10,9 +10,17 @@ See docs/parking.md.
 
 from app.services.parking.settings import ParkingSettings, Reason, Zone
 from app.services.parking.tariff import NoTariff, ParkingPermitPrices, Quote, quote
-from app.services.parking.zones import AddressStanding, ZonesImport, import_zones, settings, standing_of
+from app.services.parking.zones import (
+    AddressStanding,
+    ZonesImport,
+    any_eligible_address,
+    import_zones,
+    settings,
+    standing_of,
+)
 
 __all__ = [
+    "any_eligible_address",
     "NoTariff",
     "ParkingPermitPrices",
     "Quote",
@@ -26,3 +34,5 @@ __all__ = [
     "settings",
     "standing_of",
 ]
+
+from app.services.parking import enforcement, issue  # noqa: E402, F401  (a scheduled job; a submit action)

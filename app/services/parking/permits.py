@@ -7,13 +7,13 @@ day to midnight after its last (`ends_at` is exclusive).
 from __future__ import annotations
 
 import calendar
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 
 from app.extensions import db
-from app.models import ParkingPermit
+from app.models import ParkingPermit, PermitStatus, utcnow
 from app.models.parking import LIVE_STATUSES
 
 LONDON = ZoneInfo("Europe/London")
@@ -45,3 +45,75 @@ def household_position(uprn: int, starts: date) -> int:
         )
     )
     return 1 + (others or 0)
+
+
+VALID_NOW = "valid-now"
+VALID_FROM = "valid-from"
+ENDED = "ended"
+AWAITING_CHECKS = "awaiting-checks"
+CANCELLED = "cancelled"
+
+
+def last_day(permit: ParkingPermit) -> date:
+    """The last London day a permit is valid on (ends_at is midnight after it)."""
+    return (permit.ends_at.astimezone(LONDON) - timedelta(days=1)).date()
+
+
+def first_day(permit: ParkingPermit) -> date:
+    return permit.starts_at.astimezone(LONDON).date()
+
+
+def state(permit: ParkingPermit, now: datetime | None = None) -> str:
+    """What the person is told about the permit now: valid now, valid from a day, ended, waiting
+    for our checks, or cancelled."""
+    now = now or utcnow()
+    if permit.status == PermitStatus.CANCELLED:
+        return CANCELLED
+    if permit.status == PermitStatus.AWAITING_CHECKS:
+        return AWAITING_CHECKS
+    if now >= permit.ends_at:
+        return ENDED
+    return VALID_NOW if now >= permit.starts_at else VALID_FROM
+
+
+def for_person(user) -> list[ParkingPermit]:
+    return list(
+        db.session.scalars(
+            sa.select(ParkingPermit).where(ParkingPermit.user_id == user.id).order_by(ParkingPermit.starts_at.desc())
+        )
+    )
+
+
+def by_reference(reference: str) -> ParkingPermit | None:
+    if not isinstance(reference, str) or len(reference) > 20:
+        return None
+    return db.session.scalar(sa.select(ParkingPermit).where(ParkingPermit.reference == reference))
+
+
+def live_permits_at(uprn: int) -> int:
+    """The resident permits at an address that have not ended or been cancelled."""
+    return db.session.scalar(
+        sa.select(sa.func.count())
+        .select_from(ParkingPermit)
+        .where(
+            ParkingPermit.uprn == uprn,
+            ParkingPermit.permit_type == "resident",
+            ParkingPermit.status.in_(LIVE_STATUSES),
+            ParkingPermit.ends_at > utcnow(),
+        )
+    )
+
+
+def current_permit_for_vehicle(vrm: str) -> ParkingPermit | None:
+    """A resident permit for this vehicle that has not ended or been cancelled."""
+    return db.session.scalar(
+        sa.select(ParkingPermit)
+        .where(
+            ParkingPermit.vrm == vrm,
+            ParkingPermit.permit_type == "resident",
+            ParkingPermit.status.in_(LIVE_STATUSES),
+            ParkingPermit.ends_at > utcnow(),
+        )
+        .order_by(ParkingPermit.ends_at.desc())
+        .limit(1)
+    )

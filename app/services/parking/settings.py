@@ -40,6 +40,12 @@ class ParkingSettings(Strict):
     reasons: list[Reason] = Field(default_factory=list)
     # Car-free homes (a planning agreement) may still buy visitor permits unless this is false.
     car_free_visitor_permits: bool = True
+    # The most live resident permits one address may have at once.
+    max_permits_per_household: Annotated[int, Field(ge=1, le=10)] = 3
+    # Enforcement: a permit that ended this many minutes before a check still counts as valid.
+    enforcement_grace_minutes: Annotated[int, Field(ge=0, le=120)] = 5
+    # How long each enforcement check is kept in the log.
+    enforcement_log_days: Annotated[int, Field(ge=1, le=3650)] = 90
 
     @model_validator(mode="after")
     def _codes_differ(self) -> ParkingSettings:

@@ -100,7 +100,7 @@ class ParkingPermitPrices(Strict):
     price_rule: Literal["parking_permit"]
     vehicle_question: Identifier = "vehicle"
     duration_question: Identifier = "duration"
-    start_question: Identifier = "start"
+    start_question: Identifier = "start-day"
     address_question: Identifier = "address"
     tariffs: list[Tariff] = Field(min_length=1)
 

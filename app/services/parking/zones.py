@@ -72,6 +72,17 @@ def standing_of(uprn: int | None, rules: ParkingSettings | None = None) -> Addre
     return AddressStanding(uprn, rules.zone(row.zone), row.eligibility, rules.reason(row.reason), row.source_reference)
 
 
+def any_eligible_address() -> GazetteerAddress | None:
+    """An address that may have resident permits (for the generated tests' example answers)."""
+    return db.session.scalar(
+        sa.select(GazetteerAddress)
+        .join(ParkingAddress, ParkingAddress.uprn == GazetteerAddress.uprn)
+        .where(ParkingAddress.eligibility == ParkingEligibility.ELIGIBLE)
+        .order_by(GazetteerAddress.uprn)
+        .limit(1)
+    )
+
+
 @dataclass
 class ZonesImport:
     added: int = 0

@@ -1,0 +1,102 @@
+"""What enforcement officers' handhelds ask: may this vehicle park in this zone at this moment?
+
+    answer = enforcement.check(vrm, zone, at, api_key_id=key.id)   # EnforcementAnswer
+
+A vehicle may park when a live resident permit for it in that zone covers the moment, or ended no
+more than the grace period before it (`enforcement_grace_minutes` in the parking settings: a
+permit that ran out a minute before the officer looked is not a ticket). Every check is logged with
+the key that asked, the vehicle, the zone, the moment and the answer, and the log is kept for
+`enforcement_log_days`, then deleted by the scheduled job `purge-enforcement-checks`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+
+from app import scheduler
+from app.extensions import db
+from app.models import EnforcementCheck, ParkingPermit, PermitStatus, utcnow
+from app.services.parking.zones import settings
+
+
+@dataclass(frozen=True)
+class CoveringPermit:
+    permit_type: str
+    reference: str
+    valid_from: datetime
+    valid_to: datetime  # exclusive: the moment it stops
+
+    def to_json(self) -> dict:
+        return {
+            "type": self.permit_type,
+            "reference": self.reference,
+            "valid_from": _iso(self.valid_from),
+            "valid_to": _iso(self.valid_to),
+        }
+
+
+@dataclass(frozen=True)
+class EnforcementAnswer:
+    vrm: str
+    zone: str
+    at: datetime
+    valid: bool
+    permits: list[CoveringPermit]
+
+    def to_json(self) -> dict:
+        return {
+            "vrm": self.vrm,
+            "zone": self.zone,
+            "at": _iso(self.at),
+            "valid": self.valid,
+            "permits": [permit.to_json() for permit in self.permits],
+        }
+
+
+def _iso(moment: datetime) -> str:
+    """UTC, ISO 8601, to the second: "2026-11-23T09:14:03Z"."""
+    return moment.astimezone(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+
+
+def covering_permits(vrm: str, zone: str, at: datetime, grace: timedelta) -> list[CoveringPermit]:
+    rows = db.session.execute(
+        sa.select(ParkingPermit.permit_type, ParkingPermit.reference, ParkingPermit.starts_at, ParkingPermit.ends_at)
+        .where(
+            ParkingPermit.vrm == vrm,
+            ParkingPermit.ends_at > at - grace,
+            ParkingPermit.starts_at <= at,
+            ParkingPermit.zone == zone,
+            ParkingPermit.status == PermitStatus.ACTIVE,
+        )
+        .order_by(ParkingPermit.ends_at.desc())
+    )
+    return [CoveringPermit(*row) for row in rows]
+
+
+def check(vrm: str, zone: str, at: datetime, *, api_key_id: int | None) -> EnforcementAnswer:
+    """The answer for a (normalised) registration number and a zone code from the settings, at an
+    aware moment; logged."""
+    rules = settings()
+    found = covering_permits(vrm, zone, at, timedelta(minutes=rules.enforcement_grace_minutes))
+    answer = EnforcementAnswer(vrm, zone, at, bool(found), found)
+    db.session.add(
+        EnforcementCheck(checked_at=utcnow(), api_key_id=api_key_id, vrm=vrm, zone=zone, at=at, valid=answer.valid)
+    )
+    return answer
+
+
+@scheduler.job(
+    "purge-enforcement-checks",
+    daily_at="03:30",
+    title=_l("Delete old parking enforcement checks"),
+    summary=_l("%(deleted)s checks deleted"),
+)
+def purge_old_checks() -> dict[str, int]:
+    """Delete logged checks older than `enforcement_log_days` (the scheduler commits)."""
+    cutoff = utcnow() - timedelta(days=settings().enforcement_log_days)
+    deleted = db.session.execute(sa.delete(EnforcementCheck).where(EnforcementCheck.checked_at < cutoff)).rowcount
+    return {"deleted": deleted or 0}

@@ -1,0 +1,59 @@
+"""Making the permit once the person has paid: the `issue-parking-permit` submit action, in the
+case's transaction, and the check-your-answers panel that says when the permit will be valid."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask_babel import force_locale
+
+from app import form_model
+from app.extensions import db
+from app.models import ParkingPermit, PermitStatus, utcnow
+from app.services import submit_actions
+from app.services.errors import ServiceError
+from app.services.parking import permits
+from app.services.parking.price_rule import months_from, quote_for
+from app.services.parking.settings import SETTINGS_FILE
+from app.services.parking.zones import standing_of
+from app.services.vehicles import VehicleAnswer
+
+ACTION = "issue-parking-permit"
+
+
+@submit_actions.register(ACTION)
+def issue_permit(definition, case, journey) -> ParkingPermit:
+    """The permit for a sent (and paid) application. A vehicle the DVLA has not confirmed still gets
+    a permit that is valid (the registration number is what enforcement checks), but one typed in by
+    hand waits for staff to check it."""
+    prices = form_model.settings_for(SETTINGS_FILE).prices
+    answers = journey.answers
+    standing = standing_of((answers.get(prices.address_question) or {}).get("uprn"))
+    if standing is None or not standing.resident_permits:
+        raise ServiceError("parking-address")
+    vehicle = VehicleAnswer.from_answer(answers[prices.vehicle_question])
+    starts = date.fromisoformat(answers[prices.start_question])
+    months = months_from(answers[prices.duration_question])
+    sold = quote_for(prices, answers, "en")
+    with force_locale("cy"):
+        in_welsh = quote_for(prices, answers, "cy")
+    permit = ParkingPermit(
+        reference=case.reference,
+        permit_type="resident",
+        status=PermitStatus.AWAITING_CHECKS if vehicle.source == "entered" else PermitStatus.ACTIVE,
+        case_id=case.id,
+        user_id=case.user_id,
+        uprn=standing.uprn,
+        zone=standing.zone.code,
+        vrm=vehicle.vrm,
+        vehicle=vehicle.to_answer(),
+        starts_at=permits.london_midnight(starts),
+        ends_at=permits.london_midnight(permits.add_months(starts, months)),
+        months=months,
+        price_pence=sold.total_pence,
+        quote={**sold.to_dict(), "lines_cy": in_welsh.to_dict()["lines"]},
+        updated_at=utcnow(),
+    )
+    db.session.add(permit)
+    db.session.flush()
+    return permit

@@ -1,0 +1,199 @@
+"""A resident buys a permit through the form engine: the address must be able to have permits, the
+vehicle must not have one already, check your answers shows the quote line by line and when the
+permit is valid, payment makes the permit, and its page says "valid now" or "valid from"."""
+
+from datetime import date, timedelta
+
+import pytest
+import sqlalchemy as sa
+
+from app import forms_engine
+from app.extensions import db
+from app.models import ParkingPermit, PermitStatus, utcnow
+from app.services.parking import permits
+from tests.factories import make_user, sign_in
+from tests.form_walk import send, walk
+
+pytestmark = pytest.mark.db
+FORM = "/services/parking-permits"
+
+
+@pytest.fixture
+def resident(client):
+    person = make_user(email="person@example.com", uprn=100000000001)
+    sign_in(client, person)
+    return person
+
+
+def definition(app):
+    with app.app_context():
+        return forms_engine.get("parking-permits")
+
+
+def buy(client, app, local_stripe):
+    walk(client, definition(app))
+    return send(client, definition(app), local_stripe)
+
+
+def post_page(client, page_id: str, data: dict, expect=None):
+    shown = client.get(f"{FORM}/{page_id}")
+    return client.post(f"{FORM}/{page_id}", {"csrf_token": shown.csrf_token(), **data}, expect=expect)
+
+
+def test_a_resident_buys_a_permit_and_it_is_valid_now(app, client, resident, local_stripe):
+    check, _sent = buy(client, app, local_stripe)
+    assert "DM19 LOW: Toyota, silver, petrol" in check.text
+    price_rows = [row.get_text(" ", strip=True) for row in check.soup.select("table tbody tr")]
+    assert price_rows == ["Band 1, up to 100 g/km, 12 months £55.00", "Total £55.00"]
+    panel = check.soup.find(id="permit-panel").find_next("dl").get_text(" ", strip=True)
+    today = date.today()
+    assert "Zone A: Town centre" in panel
+    assert f"From {today:%-d %B %Y} to {permits.add_months(today, 12) - timedelta(days=1):%-d %B %Y}" in panel
+
+    permit = db.session.scalar(sa.select(ParkingPermit))
+    assert (permit.vrm, permit.zone, permit.uprn, permit.price_pence) == ("DM19LOW", "A", 100000000001, 5500)
+    assert (permit.status, permit.user_id, permits.state(permit)) == (PermitStatus.ACTIVE, resident.id, "valid-now")
+    assert permit.quote["lines"] == [{"name": "Band 1, up to 100 g/km, 12 months", "pence": 5500}]
+    assert permit.quote["lines_cy"] == [{"name": "Band 1, hyd at 100 g/km, 12 mis", "pence": 5500}]
+
+    page = client.get(f"{FORM}/permits/{permit.reference}")
+    assert page.h1 == "DM19 LOW"
+    assert page.soup.find(id="permit-state")["data-state"] == "valid-now"
+    assert "Valid now" in page.text
+    requests = client.get("/account/requests")
+    listed = requests.soup.find(id="parking-permits").get_text(" ", strip=True)
+    assert "Resident permit for DM19LOW, zone A" in listed and "Valid now, until" in listed
+
+
+def test_a_permit_starting_later_says_valid_from_that_day(app, client, resident, local_stripe):
+    walk(client, definition(app))
+    later = date.today() + timedelta(days=10)
+    post_page(client, "start-day", {"start-day": [str(later.day), str(later.month), str(later.year)]}, expect=302)
+    send(client, definition(app), local_stripe)
+    permit = db.session.scalar(sa.select(ParkingPermit))
+    assert permits.first_day(permit) == later
+    page = client.get(f"{FORM}/permits/{permit.reference}")
+    assert page.soup.find(id="permit-state")["data-state"] == "valid-from"
+    assert f"Valid from {later:%-d %B %Y}" in page.text
+
+
+def test_a_start_more_than_14_days_ahead_or_in_the_past_is_refused(app, client, resident):
+    walk(client, definition(app))
+    for day in (date.today() + timedelta(days=15), date.today() - timedelta(days=1)):
+        page = post_page(client, "start-day", {"start-day": [str(day.day), str(day.month), str(day.year)]}, expect=200)
+        assert page.error_summary
+
+
+def test_a_vehicle_typed_in_by_hand_waits_for_checks_at_a_provisional_price(app, client, resident, local_stripe):
+    walk(client, definition(app))
+    typed = {
+        "vehicle-mode": "manual",
+        "vehicle-vrm": "ER19 NFD",
+        "vehicle-make": "Morris",
+        "vehicle-colour": "Green",
+        "vehicle-fuel_type": "PETROL",
+    }
+    post_page(client, "vehicle", typed, expect=302)
+    check, _sent = send(client, definition(app), local_stripe)
+    assert "Provisional price (Band 2) until we have checked your vehicle, 12 months" in check.text
+    assert "this is a provisional price" in check.text
+    permit = db.session.scalar(sa.select(ParkingPermit))
+    assert (permit.status, permit.price_pence, permits.state(permit)) == (
+        PermitStatus.AWAITING_CHECKS,
+        8200,
+        "awaiting-checks",
+    )
+    page = client.get(f"{FORM}/permits/{permit.reference}")
+    assert "Not valid yet: waiting for our checks" in page.text
+
+
+def test_an_address_that_cannot_have_permits_is_refused_with_the_reason(app, client, resident):
+    client.get(f"{FORM}/begin", expect=302)
+    for uprn, postcode, message in (
+        ("100000000002", "DM1 1AB", "This address cannot have resident parking permits. This home was built"),
+        ("100000000041", "DM3 5JK", "This address is not in a controlled parking zone"),
+        (
+            "100000000039",
+            "DM2 4GH",
+            "This address cannot have resident parking permits. This address is on a private road",
+        ),
+    ):
+        page = post_page(
+            client,
+            "address",
+            {"address-mode": "lookup", "address-postcode": postcode, "address-uprn": uprn},
+            expect=200,
+        )
+        assert page.error_for("address-uprn").startswith(message)
+
+
+def test_a_household_at_its_limit_and_a_vehicle_with_a_permit_are_refused(app, client, resident):
+    today = date.today()
+    for number in range(3):
+        db.session.add(
+            ParkingPermit(
+                reference=f"TEST-{number}",
+                user_id=resident.id,
+                uprn=100000000001 if number < 2 else 100000000003,
+                zone="A",
+                vrm=("DM19LOW", "DM17MED", "DM21EVC")[number],
+                vehicle={},
+                starts_at=permits.london_midnight(today),
+                ends_at=permits.london_midnight(today + timedelta(days=30)),
+                months=12,
+                price_pence=1,
+                quote={},
+                updated_at=utcnow(),
+            )
+        )
+    db.session.commit()
+    client.get(f"{FORM}/begin", expect=302)
+    address = {"address-mode": "lookup", "address-postcode": "DM1 1AB", "address-uprn": "100000000001"}
+    assert post_page(client, "address", address, expect=302)  # 2 permits there: a third is allowed
+    page = post_page(
+        client,
+        "vehicle",
+        {"vehicle-vrm": "DM19 LOW", "vehicle-looked-up": "DM19LOW", "vehicle-correct": "yes"},
+        expect=200,
+    )
+    assert page.error_for("vehicle-vrm").startswith("This vehicle already has a resident permit until")
+    db.session.add(
+        ParkingPermit(
+            reference="TEST-3",
+            user_id=resident.id,
+            uprn=100000000001,
+            zone="A",
+            vrm="DM68HGH",
+            vehicle={},
+            starts_at=permits.london_midnight(today),
+            ends_at=permits.london_midnight(today + timedelta(days=30)),
+            months=12,
+            price_pence=1,
+            quote={},
+            updated_at=utcnow(),
+        )
+    )
+    db.session.commit()
+    full = post_page(client, "address", address, expect=200)
+    assert (
+        full.error_for("address-uprn") == "This address already has 3 resident permits, the most one address can have"
+    )
+
+
+def test_someone_elses_permit_is_not_found_and_guests_are_asked_to_sign_in(app, client, resident, local_stripe):
+    buy(client, app, local_stripe)
+    reference = db.session.scalar(sa.select(ParkingPermit.reference))
+    client.post("/sign-out", {"csrf_token": client.get("/account/requests").csrf_token()})
+    assert client.get(f"{FORM}/permits/{reference}", expect=302).location.startswith("/sign-in")
+    sign_in(client, make_user())
+    client.get(f"{FORM}/permits/{reference}", expect=404)
+    client.get(f"{FORM}/permits/{'X' * 5000}", expect=404)
+
+
+def test_the_permit_page_is_in_welsh_for_welsh_readers(app, client, resident, local_stripe):
+    buy(client, app, local_stripe)
+    reference = db.session.scalar(sa.select(ParkingPermit.reference))
+    client.raw.set_cookie("doorstep_language", "cy")
+    page = client.get(f"{FORM}/permits/{reference}")
+    assert "Yn ddilys nawr" in page.text
+    assert "Band 1, hyd at 100 g/km, 12 mis" in page.text
