@@ -139,6 +139,7 @@ def answer_vehicle(driver, question, check, label, failures) -> None:
     failures.extend(f"{label} details not confirmed: {p}" for p in check_error_state(driver))
     check(driver, label=f"{label} details not confirmed")
     driver.execute_script("arguments[0].click()", driver.find_element(By.ID, f"{name}-correct"))
+    press_continue(driver)
 
 
 def answer_location(driver, question, check, label) -> None:
