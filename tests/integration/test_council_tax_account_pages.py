@@ -78,7 +78,7 @@ def test_a_year_the_account_has_no_bill_for_is_not_found(owner, client, year):
     client.get(account_url(ACCOUNT_A) + "/bill", query_string={"year": year}, expect=404)
 
 
-def test_a_credit_and_a_closed_account_say_so(imported, client, app):
+def test_a_credit_and_a_closed_account_say_so(imported, client, app):  # noqa: F811
     someone = person(app)
     linked(app, someone, reference=ACCOUNT_B, key="ZZZZ9999", postcode="DM1 2CD")
     sign_in(client, someone)
