@@ -45,6 +45,7 @@ from app.models.council_tax import (
     RecoveryStage,
     TransactionKind,
 )
+from app.models.council_tax_requests import BatchStatus, CouncilTaxExportBatch, CouncilTaxRequest, RequestKind
 from app.models.gazetteer import GazetteerAddress, Street
 from app.models.messages import MessageChannel, MessageStatus, OutboundMessage
 from app.models.parking import EnforcementCheck, ParkingAddress, ParkingEligibility, ParkingPermit, PermitStatus
@@ -60,6 +61,10 @@ from app.models.street_reports import (
 )
 
 __all__ = [
+    "BatchStatus",
+    "CouncilTaxExportBatch",
+    "CouncilTaxRequest",
+    "RequestKind",
     "EnforcementCheck",
     "ParkingAddress",
     "ParkingEligibility",
