@@ -57,7 +57,13 @@ from app.models.parking import (
 from app.models.payments import Payment, PaymentRefund, PaymentStatus, StripeEvent
 from app.models.places import Place, PlaceKind, PlaceVolunteer
 from app.models.scheduler import JobOutcome, ScheduledJob
-from app.models.street_reports import StreetReport, StreetReportState
+from app.models.street_reports import (
+    ClosedReason,
+    StreetReport,
+    StreetReportFollower,
+    StreetReportState,
+    StreetReportUpdate,
+)
 
 __all__ = [
     "VisitorAccount",
@@ -100,8 +106,11 @@ __all__ = [
     "CouncilTaxTransaction",
     "GazetteerAddress",
     "Street",
+    "ClosedReason",
     "StreetReport",
+    "StreetReportFollower",
     "StreetReportState",
+    "StreetReportUpdate",
     "JobOutcome",
     "MessageChannel",
     "MessageStatus",
