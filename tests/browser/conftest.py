@@ -176,8 +176,8 @@ def _make_street_reports(app) -> dict:
         definition = forms_engine.get("fly-tipping")
     for _ in range(2):
         client = PageClient(app.test_client())
-        with app.app_context():
-            walk(client, definition)  # the example answers look up a place in the gazetteer
+        with app.app_context():  # the location question's example answer looks up the gazetteer
+            walk(client, definition)
         check = client.get("/services/fly-tipping/check-answers")
         client.post("/services/fly-tipping/check-answers", {"csrf_token": check.csrf_token()}, expect=302)
     with app.app_context():
