@@ -85,6 +85,11 @@ sa.Index(
     "ix_street_reports_open_cell",
     StreetReport.category,
     StreetReport.grid_cell,
+    # The point and state too, so the search reads the index alone, never the table (SQLite does not
+    # take the state from the index's WHERE).
+    StreetReport.latitude,
+    StreetReport.longitude,
+    StreetReport.state,
     postgresql_where=OPEN_REPORT,
     sqlite_where=OPEN_REPORT,
 )

@@ -22,7 +22,7 @@ from app.services import gazetteer, street_grid, street_locations, street_report
 PUBLIC_LIST_METRES = 500
 PUBLIC_LIST_LIMIT = 20
 # Open reports read for "Already reported?": far more than a street ever has; a safety limit.
-OPEN_READ_LIMIT = 500
+OPEN_READ_LIMIT = 5000
 
 
 @dataclass(frozen=True)
@@ -34,25 +34,34 @@ class Nearby:
 def open_nearby(
     category: str, latitude: float, longitude: float, *, metres: int | None = None, limit: int = 10
 ) -> list[Nearby]:
-    """Open reports of the category within `metres` (the setting, 250 m by default), nearest first."""
+    """Open reports of the category within `metres` (the setting, 250 m by default), nearest first.
+    The points come from the index of open reports alone; only the nearest reports are then read."""
     metres = metres if metres is not None else street_reports.settings().nearby_distance_metres
     cells = street_grid.cells_within(latitude, longitude, metres)
-    found = db.session.scalars(
-        sa.select(StreetReport)
+    points = db.session.execute(
+        sa.select(StreetReport.id, StreetReport.latitude, StreetReport.longitude)
         .where(StreetReport.category == category, StreetReport.grid_cell.in_(cells), OPEN_REPORT)
         .limit(OPEN_READ_LIMIT)
     ).all()
-    return _nearest([Nearby(report, _metres(report, latitude, longitude)) for report in found], metres, limit)
+    measured = sorted(
+        (distance, report_id)
+        for report_id, report_latitude, report_longitude in points
+        if (distance := round(street_grid.distance_metres(latitude, longitude, report_latitude, report_longitude)))
+        <= metres
+    )[:limit]
+    if not measured:
+        return []
+    reports = {
+        report.id: report
+        for report in db.session.scalars(
+            sa.select(StreetReport).where(StreetReport.id.in_([report_id for _, report_id in measured]))
+        )
+    }
+    return [Nearby(reports[report_id], distance) for distance, report_id in measured]
 
 
 def _metres(report: StreetReport, latitude: float, longitude: float) -> int:
     return round(street_grid.distance_metres(latitude, longitude, report.latitude, report.longitude))
-
-
-def _nearest(found: list[Nearby], metres: int, limit: int) -> list[Nearby]:
-    return sorted((item for item in found if item.metres <= metres), key=lambda item: (item.metres, item.report.id))[
-        :limit
-    ]
 
 
 def recent_near(latitude: float, longitude: float, *, limit: int = PUBLIC_LIST_LIMIT) -> list[Nearby]:

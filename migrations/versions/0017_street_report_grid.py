@@ -68,7 +68,7 @@ def upgrade():
         batch_op.create_index('ix_street_reports_cell_recent', ['grid_cell', 'created_at'], unique=False)
         batch_op.create_index(
             'ix_street_reports_open_cell',
-            ['category', 'grid_cell'],
+            ['category', 'grid_cell', 'latitude', 'longitude', 'state'],
             unique=False,
             postgresql_where=OPEN_REPORT,
             sqlite_where=OPEN_REPORT,
