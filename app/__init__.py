@@ -85,6 +85,7 @@ def create_app(overrides: dict | None = None, environ: dict | None = None) -> Fl
     from app.admin.routes import bp as admin_bp
     from app.auth.routes import bp as auth_bp
     from app.bookings.routes import bp as bookings_bp
+    from app.council_tax.routes import bp as council_tax_bp
     from app.forms_engine.routes import bp as forms_bp
     from app.pages.routes import bp as pages_bp
     from app.parking.routes import bp as parking_bp
@@ -103,6 +104,7 @@ def create_app(overrides: dict | None = None, environ: dict | None = None) -> Fl
         bookings_bp,
         parking_bp,
         street_reports_bp,
+        council_tax_bp,
     ):
         app.register_blueprint(blueprint)
     from app.api import register_api_blueprint

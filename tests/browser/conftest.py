@@ -174,7 +174,7 @@ def _make_street_reports(app) -> dict:
 
     for _ in range(2):
         client = PageClient(app.test_client())
-        with app.app_context():
+        with app.app_context():  # the location question's example answer looks up the gazetteer
             definition = forms_engine.get("fly-tipping")
             walk(client, definition)
         check = client.get("/services/fly-tipping/check-answers")
