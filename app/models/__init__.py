@@ -47,7 +47,17 @@ from app.models.council_tax import (
 )
 from app.models.gazetteer import GazetteerAddress, Street
 from app.models.messages import MessageChannel, MessageStatus, OutboundMessage
-from app.models.parking import EnforcementCheck, ParkingAddress, ParkingEligibility, ParkingPermit, PermitStatus
+from app.models.parking import (
+    EnforcementCheck,
+    ParkingAddress,
+    ParkingEligibility,
+    ParkingPermit,
+    PermitStatus,
+    VisitorAccount,
+    VisitorFavourite,
+    VisitorLedgerEntry,
+    VisitorLedgerKind,
+)
 from app.models.payments import Payment, PaymentRefund, PaymentStatus, StripeEvent
 from app.models.places import Place, PlaceKind, PlaceVolunteer
 from app.models.scheduler import JobOutcome, ScheduledJob
@@ -60,6 +70,10 @@ from app.models.street_reports import (
 )
 
 __all__ = [
+    "VisitorAccount",
+    "VisitorFavourite",
+    "VisitorLedgerEntry",
+    "VisitorLedgerKind",
     "EnforcementCheck",
     "ParkingAddress",
     "ParkingEligibility",

@@ -81,3 +81,6 @@ def permit_page(reference):
         address=gazetteer.get(permit.uprn),
         language=current_language(),
     )
+
+
+from app.parking import staff_visitor_routes, visitor_routes  # noqa: E402, F401  (more pages on these blueprints)

@@ -35,4 +35,4 @@ __all__ = [
     "standing_of",
 ]
 
-from app.services.parking import enforcement, issue  # noqa: E402, F401  (a scheduled job; a submit action)
+from app.services.parking import enforcement, issue, visitor_packs  # noqa: E402, F401  (a job; submit actions)
