@@ -52,6 +52,7 @@ from app.models.parking import (
     ParkingAddress,
     ParkingEligibility,
     ParkingPermit,
+    ParkingPermitChange,
     PermitStatus,
     VisitorAccount,
     VisitorFavourite,
@@ -70,6 +71,7 @@ from app.models.street_reports import (
 )
 
 __all__ = [
+    "ParkingPermitChange",
     "VisitorAccount",
     "VisitorFavourite",
     "VisitorLedgerEntry",

@@ -1,8 +1,8 @@
 """Street reports near a point: the grid square of each report, indexed for "Already reported?" and
 the public list near a postcode; photos sent before they could be public are hidden
 
-Revision ID: 0019
-Revises: 0018
+Revision ID: 0020
+Revises: 0019
 Create Date: 2026-11-24 02:45:00
 
 """
@@ -13,8 +13,8 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '0019'
-down_revision = '0018'
+revision = '0020'
+down_revision = '0019'
 branch_labels = None
 depends_on = None
 
