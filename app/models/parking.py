@@ -138,3 +138,23 @@ class VisitorFavourite(Base):
     vrm: Mapped[str] = mapped_column(sa.String(8))
     name: Mapped[str] = mapped_column(sa.String(40))  # whose it is, as the person put it ("Mum")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class ParkingPermitChange(Base):
+    """A change made to an issued permit (a new vehicle), with the price difference paid or refunded:
+    the permit's history, for its holder and for staff."""
+
+    __tablename__ = "parking_permit_changes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    permit_id: Mapped[int] = mapped_column(sa.ForeignKey("parking_permits.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(sa.String(20))  # "vehicle"
+    old_vrm: Mapped[str] = mapped_column(sa.String(8))
+    new_vrm: Mapped[str] = mapped_column(sa.String(8))
+    old_price_pence: Mapped[int]
+    new_price_pence: Mapped[int]
+    difference_pence: Mapped[int]  # + paid by the holder, - refunded to them, for the days left
+    payment_id: Mapped[int | None] = mapped_column(sa.ForeignKey("payments.id", ondelete="SET NULL"))
+    actor_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    channel: Mapped[str] = mapped_column(sa.String(20))  # a Channel value
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
