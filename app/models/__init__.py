@@ -45,6 +45,7 @@ from app.models.council_tax import (
     RecoveryStage,
     TransactionKind,
 )
+from app.models.council_tax_requests import BatchStatus, CouncilTaxExportBatch, CouncilTaxRequest, RequestKind
 from app.models.gazetteer import GazetteerAddress, Street
 from app.models.messages import MessageChannel, MessageStatus, OutboundMessage
 from app.models.parking import (
@@ -71,6 +72,10 @@ from app.models.street_reports import (
 )
 
 __all__ = [
+    "BatchStatus",
+    "CouncilTaxExportBatch",
+    "CouncilTaxRequest",
+    "RequestKind",
     "ParkingPermitChange",
     "VisitorAccount",
     "VisitorFavourite",
