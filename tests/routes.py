@@ -26,6 +26,9 @@ EXAMPLE_ARGUMENTS = {
     "reference": lambda: "ACDE-FGHJ",
     "key_id": lambda: 1,
     "place_id": lambda: 1,
+    "organisation_id": lambda: 1,
+    "membership_id": lambda: 1,
+    "invitation_id": lambda: 1,
     "vrm": lambda: "AB12CDE",  # a vehicle registration number (the enforcement API)
     "format": lambda: "json",  # an API's response format (Open311's requests.json or .xml)
     "account_ref": lambda: "60000001",  # a council tax account (the demo resident's, linked in the demo data)
