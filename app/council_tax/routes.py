@@ -4,12 +4,15 @@ account's pages. Only a person who has linked an account sees it: anyone else's 
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from app.council_tax import forms
-from app.services.council_tax import adapter, links
+from app.council_tax import forms, wording
+from app.i18n import current_language
+from app.services import cases
+from app.services.council_tax import adapter, links, statement
+from app.services.council_tax import settings as council_tax_settings
 from app.services.errors import ServiceError
 
 bp = Blueprint("council_tax", __name__, url_prefix="/services/council-tax", template_folder="templates")
@@ -53,11 +56,41 @@ def link_account():
     return render_template("council_tax/link.html", form=form)
 
 
+def page_values(**values) -> dict:
+    return {"wording": wording, "language": current_language(), "settings": council_tax_settings.current(), **values}
+
+
 @bp.get("/accounts/<account_ref>")
 @login_required
 def account_page(account_ref):
+    """The balance, this year's bill in brief, the recovery stage if any, and payments received."""
     account = linked_or_404(account_ref)
-    return render_template("council_tax/account.html", account=account, as_at=adapter.revenues().as_at())
+    found = statement.summary(adapter.revenues(), account, cases.london_today())
+    return render_template(
+        "council_tax/account.html",
+        **page_values(account=account, summary=found, as_at=found.as_at, payments_shown=statement.PAYMENTS_SHOWN),
+    )
+
+
+@bp.get("/accounts/<account_ref>/bill")
+@login_required
+def bill_page(account_ref):
+    """A year's bill explained (this year's unless ?year= names another the account has)."""
+    account = linked_or_404(account_ref)
+    revenues = adapter.revenues()
+    years = revenues.years(account)
+    wanted = request.args.get("year", "")
+    if not years:
+        abort(404)
+    year = years[0]
+    if wanted:
+        if not (wanted.isascii() and wanted.isdigit() and len(wanted) == 4 and int(wanted) in years):
+            abort(404)
+        year = int(wanted)
+    bill = statement.year_bill(revenues, account, year, cases.london_today())
+    return render_template(
+        "council_tax/bill.html", **page_values(account=account, bill=bill, years=years, as_at=revenues.as_at())
+    )
 
 
 @bp.route("/accounts/<account_ref>/unlink", methods=["GET", "POST"])

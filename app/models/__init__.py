@@ -48,7 +48,18 @@ from app.models.council_tax import (
 )
 from app.models.gazetteer import GazetteerAddress, Street
 from app.models.messages import MessageChannel, MessageStatus, OutboundMessage
-from app.models.parking import EnforcementCheck, ParkingAddress, ParkingEligibility, ParkingPermit, PermitStatus
+from app.models.parking import (
+    EnforcementCheck,
+    ParkingAddress,
+    ParkingEligibility,
+    ParkingPermit,
+    ParkingPermitChange,
+    PermitStatus,
+    VisitorAccount,
+    VisitorFavourite,
+    VisitorLedgerEntry,
+    VisitorLedgerKind,
+)
 from app.models.payments import Payment, PaymentRefund, PaymentStatus, StripeEvent
 from app.models.places import Place, PlaceKind, PlaceVolunteer
 from app.models.scheduler import JobOutcome, ScheduledJob
@@ -61,6 +72,11 @@ from app.models.street_reports import (
 )
 
 __all__ = [
+    "ParkingPermitChange",
+    "VisitorAccount",
+    "VisitorFavourite",
+    "VisitorLedgerEntry",
+    "VisitorLedgerKind",
     "EnforcementCheck",
     "ParkingAddress",
     "ParkingEligibility",

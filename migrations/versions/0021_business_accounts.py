@@ -1,7 +1,7 @@
 """Business accounts: invitations to organisations, and the organisation a request was made for
 
-Revision ID: 0018
-Revises: 0017
+Revision ID: 0021
+Revises: 0020
 Create Date: 2026-11-24 03:09:32.339266
 
 """
@@ -10,8 +10,8 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '0018'
-down_revision = '0017'
+revision = '0021'
+down_revision = '0020'
 branch_labels = None
 depends_on = None
 
