@@ -46,6 +46,7 @@ from app.models.council_tax import (
     RecoveryStage,
     TransactionKind,
 )
+from app.models.council_tax_requests import BatchStatus, CouncilTaxExportBatch, CouncilTaxRequest, RequestKind
 from app.models.gazetteer import GazetteerAddress, Street
 from app.models.messages import MessageChannel, MessageStatus, OutboundMessage
 from app.models.parking import (
@@ -72,6 +73,10 @@ from app.models.street_reports import (
 )
 
 __all__ = [
+    "BatchStatus",
+    "CouncilTaxExportBatch",
+    "CouncilTaxRequest",
+    "RequestKind",
     "ParkingPermitChange",
     "VisitorAccount",
     "VisitorFavourite",

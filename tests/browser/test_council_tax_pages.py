@@ -2,7 +2,7 @@
 with mistakes and with details that do not match, the account page and the bill page (with and
 without arrears at a recovery stage, in credit, for a past address), unlinking, and the staff
 page of links; axe and the keyboard checks at both widths, in English and Welsh. And linking and
-unlinking an account with JavaScript off."""
+unlinking an account, and paying by card, with JavaScript off."""
 
 import pytest
 import sqlalchemy as sa
@@ -15,6 +15,7 @@ from app.services.council_tax import demo_extract, links
 from tests.browser.harness import WIDTHS, start_chrome
 from tests.browser.test_accessibility import LANGUAGES, check_error_state, check_skip_link, set_language, sign_in
 from tests.browser.test_without_javascript import press
+from tests.local_stripe import GOOD_CARD
 
 pytestmark = pytest.mark.browser
 
@@ -71,6 +72,7 @@ def test_every_council_tax_page_passes_axe(live, browsers, recorder):
                         pages[f"account {reference}"] = ACCOUNTS + reference
                         pages[f"bill {reference}"] = ACCOUNTS + reference + "/bill"
                     pages["unlink"] = ACCOUNTS + references[0] + "/unlink"
+                    pages["pay"] = ACCOUNTS + references[0] + "/pay"
                 if role == "Staff":
                     pages["staff links"] = "/staff/council-tax/links?reference=" + references[0]
                     pages["staff links, none"] = "/staff/council-tax/links?reference=79999999"
@@ -93,10 +95,32 @@ def test_every_council_tax_page_passes_axe(live, browsers, recorder):
                         failures += [f"{label}: {problem}" for problem in check_error_state(driver)]
                         violations = recorder.check(driver, width=width, label=label)
                         failures += [f"{label}: {v['id']} {v['help']} {v['nodes']}" for v in violations]
+                    driver.get(live.url + ACCOUNTS + references[0] + "/pay")
+                    press(driver, "main form button")
+                    label = f"{width} {role} {language} council tax pay, nothing chosen"
+                    failures += [f"{label}: {problem}" for problem in check_error_state(driver)]
+                    violations = recorder.check(driver, width=width, label=label)
+                    failures += [f"{label}: {v['id']} {v['help']} {v['nodes']}" for v in violations]
+                    pay_by_card(driver, live, references[0], "5")
+                    label = f"{width} {role} {language} council tax receipt"
+                    assert driver.find_element(By.ID, "receipt").is_displayed(), label
+                    violations = recorder.check(driver, width=width, label=label)
+                    failures += [f"{label}: {v['id']} {v['help']} {v['nodes']}" for v in violations]
     assert not failures, "\n".join(failures[:40])
 
 
-def test_linking_and_unlinking_an_account_without_javascript(live):
+def pay_by_card(driver, live, reference: str, amount: str) -> None:
+    """Another amount, paid with the test card on the local Stripe's payment page."""
+    driver.get(live.url + ACCOUNTS + reference + "/pay")
+    driver.find_element(By.CSS_SELECTOR, "input[value=other]").send_keys(" ")
+    driver.find_element(By.ID, "other_amount").send_keys(amount)
+    press(driver, "main form button")
+    for name, value in {"card_number": GOOD_CARD, "expiry": "04/35", "cvc": "123"}.items():
+        driver.find_element(By.ID, name).send_keys(value)
+    press(driver, "main form button[type=submit]")
+
+
+def test_linking_unlinking_and_paying_without_javascript(live):
     resident = demo.DEMO_ACCOUNTS[0]
     reference = demo_extract.DEMO_UNLINKED_REFERENCE
     with live.app.app_context():  # other tests' wrong attempts must not use up today's limit
@@ -123,6 +147,8 @@ def test_linking_and_unlinking_an_account_without_javascript(live):
         press(driver, "main form button")
         assert driver.current_url.endswith(START)
         assert reference not in driver.find_element(By.ID, "linked-accounts").text
+        pay_by_card(driver, live, demo_extract.DEMO_RESIDENT_REFERENCE, "12.50")
+        assert "£12.50 for council tax account 60000001" in driver.find_element(By.TAG_NAME, "main").text
     finally:
         driver.quit()
         with live.app.app_context():
