@@ -32,6 +32,9 @@ EXAMPLE_ARGUMENTS = {
     "reference": lambda: "ACDE-FGHJ",
     "key_id": lambda: 1,
     "place_id": lambda: 1,
+    "organisation_id": lambda: 1,
+    "membership_id": lambda: 1,
+    "invitation_id": lambda: 1,
     "vrm": lambda: "AB12CDE",  # a vehicle registration number (the enforcement API)
     "report_id": lambda: 1,  # a street report's public number
     "format": lambda: "json",  # an API's response format (Open311's requests.json or .xml)
