@@ -19,7 +19,6 @@ from app.models.council_tax import (
     CouncilTaxRecoveryEvent,
     CouncilTaxReduction,
     CouncilTaxTransaction,
-    RecoveryStage,
 )
 from app.services.council_tax.adapter import RevenuesAdapter
 from app.services.council_tax.bill import FinancialYear
@@ -154,11 +153,6 @@ def year_bill(revenues: RevenuesAdapter, account: CouncilTaxAccount, start_year:
         revenues.reductions(account, start_year),
         [_instalment_line(found, today) for found in revenues.instalments(account, start_year)],
     )
-
-
-# Recovery steps after which the person can no longer simply pay the instalments: the whole year's
-# balance has fallen due.
-WHOLE_BALANCE_DUE = {stage for stage in RecoveryStage if stage is not RecoveryStage.REMINDER}
 
 
 def current_recovery(
