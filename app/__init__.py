@@ -81,8 +81,10 @@ def create_app(overrides: dict | None = None, environ: dict | None = None) -> Fl
 
     scheduler.load_jobs()  # every service's scheduled jobs, for the scheduler and the admin page
 
+    from app import assisted
     from app.account.routes import bp as account_bp
     from app.admin.routes import bp as admin_bp
+    from app.assisted.routes import bp as assisted_bp
     from app.auth.routes import bp as auth_bp
     from app.bookings.routes import bp as bookings_bp
     from app.forms_engine.routes import bp as forms_bp
@@ -103,8 +105,10 @@ def create_app(overrides: dict | None = None, environ: dict | None = None) -> Fl
         bookings_bp,
         parking_bp,
         street_reports_bp,
+        assisted_bp,
     ):
         app.register_blueprint(blueprint)
+    assisted.init_app(app)  # while a volunteer helps someone: only what the consent covers
     from app.api import register_api_blueprint
     from app.parking.api import bp as enforcement_api_bp
 

@@ -12,6 +12,7 @@ from app.models.accounts import (
     User,
 )
 from app.models.api_keys import ApiKey
+from app.models.assisted import AssistedSession, ConsentGiven, ConsentLasts
 from app.models.base import Base, utcnow
 from app.models.bookings import ACTIVE_STATUSES, Booking, BookingStatus, CollectionSlot
 from app.models.cases import (
@@ -62,6 +63,9 @@ __all__ = [
     "AccountStatus",
     "AlternativeFormat",
     "ApiKey",
+    "AssistedSession",
+    "ConsentGiven",
+    "ConsentLasts",
     "AuditEvent",
     "AuthSession",
     "Base",

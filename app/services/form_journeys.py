@@ -62,9 +62,18 @@ def drafts_for(user: User) -> list[FormJourney]:
     return [found for found in journeys if found.updated_at > found.created_at]
 
 
-def start(definition: Definition, *, user: User | None, acting_user: User | None, channel: Channel) -> FormJourney:
+def start(
+    definition: Definition,
+    *,
+    user: User | None,
+    acting_user: User | None,
+    channel: Channel,
+    assisted_session_id: int | None = None,
+) -> FormJourney:
     """A new journey. For a signed-in person filling in their own form, answers the account already
-    holds are filled in, and pages made only of those are not asked ("tell us once")."""
+    holds are filled in, and pages made only of those are not asked ("tell us once"). A volunteer
+    helping someone (assisted_session_id) fills it in as that person, and sees none of what their
+    account holds."""
     answers, answered = {}, []
     if user is not None and acting_user is None:
         answers, answered = account_answers(definition, user)
@@ -77,6 +86,7 @@ def start(definition: Definition, *, user: User | None, acting_user: User | None
         user_id=owner_id,
         acting_user_id=acting_user.id if acting_user is not None else None,
         channel=channel,
+        assisted_session_id=assisted_session_id,
         answers=answers,
         answered_pages=answered,
         created_at=now,
