@@ -4,12 +4,13 @@ widths in both languages with axe; and the journey by keyboard with JavaScript o
 
 import pytest
 from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
 
 from app.services import demo
 from tests.browser.harness import WIDTHS, start_chrome
 from tests.browser.test_accessibility import LANGUAGES, set_language, sign_in
 from tests.browser.test_api_key_pages import press_the_button
-from tests.browser.test_without_javascript import press
+from tests.browser.test_without_javascript import fill, press
 
 pytestmark = pytest.mark.browser
 RESIDENT = demo.DEMO_ACCOUNTS[0]
@@ -65,15 +66,16 @@ def test_helping_pages_pass_axe_in_every_state(live, browsers, recorder):
 def test_a_volunteer_helps_someone_by_keyboard_without_javascript(live):
     driver = start_chrome("mobile", javascript=False)
     try:
-        sign_in(driver, live, "Volunteer")
+        driver.delete_all_cookies()
+        driver.get(live.url + "/sign-in")
+        fill(driver, {"email": demo.DEMO_VOLUNTEER, "password": "demo-volunteer-pass"})
         driver.get(live.url + "/help/")
-        driver.find_element(By.ID, "email").send_keys(RESIDENT.email)
-        press(driver, "main form button[type=submit]")
-        driver.find_element(By.CSS_SELECTOR, "input[name=person]").click()
+        fill(driver, {"email": RESIDENT.email})
+        driver.find_element(By.CSS_SELECTOR, "input[name=person]").send_keys(Keys.SPACE)
         press(driver, "main form button[type=submit]")
         assert driver.find_element(By.TAG_NAME, "h1").text == "Record their consent"
-        driver.find_element(By.CSS_SELECTOR, "input[name=given][value=telephone]").click()
-        driver.find_element(By.CSS_SELECTOR, "input[name=services][value=missed-bin]").click()
+        driver.find_element(By.CSS_SELECTOR, "input[name=given][value=telephone]").send_keys(Keys.SPACE)
+        driver.find_element(By.CSS_SELECTOR, "input[name=services][value=missed-bin]").send_keys(Keys.SPACE)
         press(driver, "main form button[type=submit]")
         assert driver.find_element(By.TAG_NAME, "h1").text == f"You are helping {RESIDENT.full_name}"
         driver.get(live.url + "/services/missed-bin")
