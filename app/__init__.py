@@ -87,6 +87,7 @@ def create_app(overrides: dict | None = None, environ: dict | None = None) -> Fl
     from app.assisted.routes import bp as assisted_bp
     from app.auth.routes import bp as auth_bp
     from app.bookings.routes import bp as bookings_bp
+    from app.council_tax.routes import bp as council_tax_bp
     from app.forms_engine.routes import bp as forms_bp
     from app.pages.routes import bp as pages_bp
     from app.parking.routes import bp as parking_bp
@@ -106,6 +107,7 @@ def create_app(overrides: dict | None = None, environ: dict | None = None) -> Fl
         parking_bp,
         street_reports_bp,
         assisted_bp,
+        council_tax_bp,
     ):
         app.register_blueprint(blueprint)
     assisted.init_app(app)  # while a volunteer helps someone: only what the consent covers

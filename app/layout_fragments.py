@@ -13,13 +13,14 @@ from __future__ import annotations
 from functools import cache
 
 import jinja2
-from flask import current_app, has_app_context, render_template, request
+from flask import current_app, render_template, request
 from flask_babel import get_translations
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 from jinja2.ext import _make_new_gettext, _make_new_ngettext, _make_new_npgettext, _make_new_pgettext
 from markupsafe import Markup
 
+from app import component_cache
 from app.i18n import current_language
 
 CSRF_PLACEHOLDER = "doorstep-csrf-token-placeholder"
@@ -36,16 +37,15 @@ class Template(jinja2.Template):
     for each import, hundreds of imports a page. Here every template's globals are the
     environment's (nobody passes a template its own), so when the importing template has exactly as
     many globals as the environment, it has none the module lacks and the kept module is the one
-    Jinja would have used."""
+    Jinja would have used. A GOV.UK component's module is handed out with its macros cached
+    (app/component_cache.py)."""
 
     def _get_default_module(self, ctx=None):
-        if (
-            ctx is not None
-            and self._module is not None
-            and len(ctx.globals_keys) == len(self.environment.globals)
-            and has_app_context()
-            and current_app.config["RENDER_CACHES"]
-        ):
+        if ctx is not None and len(ctx.globals_keys) == len(self.environment.globals) and component_cache.enabled():
+            if self._module is None:
+                self._module = self.make_module()
+            if component_cache.is_component(self.name):
+                return component_cache.cached_module(self)
             return self._module
         return super()._get_default_module(ctx)
 
@@ -53,6 +53,7 @@ class Template(jinja2.Template):
 def init_app(app) -> None:
     app.jinja_env.template_class = Template
     app.extensions[EXTENSION_KEY] = {}
+    component_cache.init_app(app)
     app.add_template_global(layout_fragment)
     app.add_template_global(service_navigation)
     app.add_template_global(CSRF_PLACEHOLDER, "csrf_placeholder")

@@ -23,6 +23,8 @@ def init_app(app):
     app.add_template_global(same_page_action)
     app.add_template_global(case_status_label)
     app.add_template_global(channel_label)
+    app.add_template_global(street_report_state_label)
+    app.add_template_global(closed_reason_label)
     app.add_template_filter(pounds)
     from govuk_frontend_wtf.main import WTFormsHelpers
 
@@ -58,3 +60,27 @@ def case_status_label(status) -> str:
 
 def channel_label(channel) -> str:
     return str(CHANNEL_LABELS[getattr(channel, "value", channel)])
+
+
+# What the public, the reporter and staff read for each state of a street report.
+STREET_REPORT_STATE_LABELS = {
+    "open": _l("Open"),
+    "investigating": _l("Investigating"),
+    "action_scheduled": _l("Action scheduled"),
+    "fixed": _l("Fixed"),
+    "closed_not_fixed": _l("Closed, not fixed"),
+    "reopened": _l("Reopened"),
+}
+CLOSED_REASON_LABELS = {
+    "not_our_responsibility": _l("Not our responsibility"),
+    "no_further_action": _l("No further action"),
+    "duplicate": _l("Duplicate of another report"),
+}
+
+
+def street_report_state_label(state) -> str:
+    return str(STREET_REPORT_STATE_LABELS[getattr(state, "value", state)])
+
+
+def closed_reason_label(reason) -> str:
+    return str(CLOSED_REASON_LABELS[getattr(reason, "value", reason)])

@@ -29,6 +29,8 @@ EXAMPLE_ARGUMENTS = {
     "session_id": lambda: 1,  # a volunteer's session helping someone (the demo data has one)
     "vrm": lambda: "AB12CDE",  # a vehicle registration number (the enforcement API)
     "format": lambda: "json",  # an API's response format (Open311's requests.json or .xml)
+    "account_ref": lambda: "60000001",  # a council tax account (the demo resident's, linked in the demo data)
+    "link_id": lambda: 1,  # a person's link to a council tax account
 }
 
 

@@ -34,10 +34,14 @@ from app.models.council_tax import (
     CouncilTaxImport,
     CouncilTaxInstalment,
     CouncilTaxLiablePerson,
+    CouncilTaxLink,
+    CouncilTaxLinkEvent,
     CouncilTaxProperty,
     CouncilTaxRecoveryEvent,
     CouncilTaxReduction,
     CouncilTaxTransaction,
+    LinkEventKind,
+    LinkFact,
     PaymentMethod,
     RecoveryStage,
     TransactionKind,
@@ -48,7 +52,13 @@ from app.models.parking import EnforcementCheck, ParkingAddress, ParkingEligibil
 from app.models.payments import Payment, PaymentRefund, PaymentStatus, StripeEvent
 from app.models.places import Place, PlaceKind, PlaceVolunteer
 from app.models.scheduler import JobOutcome, ScheduledJob
-from app.models.street_reports import StreetReport, StreetReportState
+from app.models.street_reports import (
+    ClosedReason,
+    StreetReport,
+    StreetReportFollower,
+    StreetReportState,
+    StreetReportUpdate,
+)
 
 __all__ = [
     "EnforcementCheck",
@@ -84,14 +94,19 @@ __all__ = [
     "CouncilTaxImport",
     "CouncilTaxInstalment",
     "CouncilTaxLiablePerson",
+    "CouncilTaxLink",
+    "CouncilTaxLinkEvent",
     "CouncilTaxProperty",
     "CouncilTaxRecoveryEvent",
     "CouncilTaxReduction",
     "CouncilTaxTransaction",
     "GazetteerAddress",
     "Street",
+    "ClosedReason",
     "StreetReport",
+    "StreetReportFollower",
     "StreetReportState",
+    "StreetReportUpdate",
     "JobOutcome",
     "MessageChannel",
     "MessageStatus",
@@ -105,6 +120,8 @@ __all__ = [
     "PlaceKind",
     "PlaceVolunteer",
     "PaymentRefund",
+    "LinkEventKind",
+    "LinkFact",
     "PaymentMethod",
     "PaymentStatus",
     "StripeEvent",

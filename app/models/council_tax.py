@@ -4,11 +4,15 @@ replaced whole, account by account, when the extract says something changed."""
 
 import enum
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.models.base import Base, string_enum, utcnow
+
+if TYPE_CHECKING:
+    from app.models.accounts import User
 
 
 class PaymentMethod(enum.StrEnum):
@@ -210,3 +214,59 @@ class CouncilTaxImport(Base):
     finished_at: Mapped[datetime | None]
     counts: Mapped[dict] = mapped_column(sa.JSON, default=dict)
     rejected: Mapped[list] = mapped_column(sa.JSON, default=list)  # the first rejected lines, with reasons
+
+
+class LinkFact(enum.StrEnum):
+    """The fact from the bill, besides the reference and postcode, a person linked an account with."""
+
+    ONLINE_KEY = "online_key"
+    NAME = "name"
+
+
+class CouncilTaxLink(Base):
+    """A signed-in person's link to a council tax account: they may see it and act on it. Joint
+    payers each link their own."""
+
+    __tablename__ = "council_tax_links"
+    __table_args__ = (sa.UniqueConstraint("user_id", "account_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    account_id: Mapped[int] = mapped_column(_account_fk(), index=True)
+    matched_on: Mapped[LinkFact] = mapped_column(string_enum(LinkFact))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    account: Mapped[CouncilTaxAccount] = relationship()
+    user: Mapped["User"] = relationship()
+
+
+class LinkEventKind(enum.StrEnum):
+    LINKED = "linked"
+    REFUSED = "refused"  # the facts did not match (or there is no such account: never told apart)
+    LIMITED = "limited"  # an attempt over the limit, not checked
+    UNLINKED = "unlinked"  # by the person
+    REMOVED = "removed"  # by staff
+
+
+class CouncilTaxLinkEvent(Base):
+    """Every link, unlink and attempt to link, for the council's records and the attempt limits.
+    Never deleted by the app."""
+
+    __tablename__ = "council_tax_link_events"
+    __table_args__ = (
+        sa.Index("ix_council_tax_link_events_user_created", "user_id", "created_at"),
+        sa.Index("ix_council_tax_link_events_reference_created", "account_reference", "created_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[LinkEventKind] = mapped_column(string_enum(LinkEventKind))
+    # The person whose link it is (or who tried); the actor is staff when staff removed it.
+    user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    actor_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"), index=True)
+    # The reference as entered (normalised), whether or not an account has it.
+    account_reference: Mapped[str] = mapped_column(sa.String(20))
+    account_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("council_tax_accounts.id", ondelete="SET NULL"), index=True
+    )
+    fact: Mapped[LinkFact | None] = mapped_column(string_enum(LinkFact))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -1,5 +1,6 @@
 """Street reports: the public side of a case about a problem in the street (fly-tipping, graffiti,
-litter, dog fouling): its category, where it is, and the state the public sees."""
+litter, dog fouling): its category, where it is, the state the public sees, its public updates and
+the people following it."""
 
 import enum
 from datetime import datetime
@@ -9,6 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.models.base import Base, string_enum, utcnow
 from app.models.cases import Case
+from app.models.messages import MessageChannel
 
 
 class StreetReportState(enum.StrEnum):
@@ -18,6 +20,14 @@ class StreetReportState(enum.StrEnum):
     FIXED = "fixed"
     CLOSED_NOT_FIXED = "closed_not_fixed"
     REOPENED = "reopened"
+
+
+class ClosedReason(enum.StrEnum):
+    """Why a report was closed without being fixed (shown to the public with the state)."""
+
+    NOT_OUR_RESPONSIBILITY = "not_our_responsibility"
+    NO_FURTHER_ACTION = "no_further_action"
+    DUPLICATE = "duplicate"
 
 
 class StreetReport(Base):
@@ -30,6 +40,11 @@ class StreetReport(Base):
     case_id: Mapped[int] = mapped_column(sa.ForeignKey("cases.id", ondelete="CASCADE"), unique=True)
     category: Mapped[str] = mapped_column(sa.String(63))  # the category's form id
     state: Mapped[StreetReportState] = mapped_column(string_enum(StreetReportState), default=StreetReportState.OPEN)
+    closed_reason: Mapped[ClosedReason | None] = mapped_column(string_enum(ClosedReason, length=30))
+    # The report this one repeats, when it was closed as a duplicate.
+    duplicate_of_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("street_reports.id", ondelete="SET NULL"), index=True
+    )
     # Where it is: the address (UPRN) or street (USRN) chosen, as shown, and its point (WGS84).
     uprn: Mapped[int | None] = mapped_column(sa.BigInteger)
     usrn: Mapped[int | None] = mapped_column(sa.BigInteger)
@@ -37,12 +52,58 @@ class StreetReport(Base):
     latitude: Mapped[float | None] = mapped_column(sa.Float)
     longitude: Mapped[float | None] = mapped_column(sa.Float)
     ward: Mapped[str | None] = mapped_column(sa.String(100))
+    # What the public reads about it: the person's own words, which staff may edit (to take out a
+    # name or a car's number plate, say); the words first given are kept, for the audit.
+    description: Mapped[str] = mapped_column(sa.String(2000), default="")
+    original_description: Mapped[str | None] = mapped_column(sa.String(2000))
+    photo_hidden: Mapped[bool] = mapped_column(default=False)
+    fixed_at: Mapped[datetime | None]
+    # When the reporter was asked "Is it fixed?" after it had been fixed for a while.
+    fixed_check_sent_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     case: Mapped[Case] = relationship()
+    duplicate_of: Mapped["StreetReport | None"] = relationship(remote_side=[id])
+    updates: Mapped[list["StreetReportUpdate"]] = relationship(
+        back_populates="report", order_by="StreetReportUpdate.id", cascade="all, delete-orphan"
+    )
 
 
 # Reports near a point: the latitude band first, then longitude, category and state.
 sa.Index("ix_street_reports_position", StreetReport.latitude, StreetReport.longitude)
 sa.Index("ix_street_reports_category_state", StreetReport.category, StreetReport.state, StreetReport.created_at)
+# Reports fixed a while ago whose reporter has not yet been asked whether they are still fixed.
+sa.Index("ix_street_reports_fixed_check", StreetReport.state, StreetReport.fixed_check_sent_at, StreetReport.fixed_at)
+
+
+class StreetReportUpdate(Base):
+    """A public update: the state it moved to (or stayed in) and the note everyone can read. Staff
+    write them; a reporter saying "it is not fixed" writes one with no staff member."""
+
+    __tablename__ = "street_report_updates"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    report_id: Mapped[int] = mapped_column(sa.ForeignKey("street_reports.id", ondelete="CASCADE"), index=True)
+    state: Mapped[StreetReportState] = mapped_column(string_enum(StreetReportState))
+    closed_reason: Mapped[ClosedReason | None] = mapped_column(string_enum(ClosedReason, length=30))
+    note: Mapped[str] = mapped_column(sa.String(2000))
+    actor_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    report: Mapped[StreetReport] = relationship(back_populates="updates")
+
+
+class StreetReportFollower(Base):
+    """Someone who asked to hear about a report they did not send (by email or text message)."""
+
+    __tablename__ = "street_report_followers"
+    __table_args__ = (sa.UniqueConstraint("report_id", "channel", "recipient"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    report_id: Mapped[int] = mapped_column(sa.ForeignKey("street_reports.id", ondelete="CASCADE"), index=True)
+    channel: Mapped[MessageChannel] = mapped_column(string_enum(MessageChannel))
+    recipient: Mapped[str] = mapped_column(sa.String(320))
+    language: Mapped[str] = mapped_column(sa.String(8))
+    user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"), index=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -25,6 +25,7 @@ from app.models import (
     utcnow,
 )
 from app.services import auth_sessions, messages, passwords, tokens, uploads
+from app.services.council_tax import links as council_tax_links
 from app.services.errors import ServiceError
 from app.services.links import external_url
 
@@ -253,6 +254,7 @@ def delete_account(user: User, *, password: str, now: datetime | None = None) ->
         raise ServiceError(_l("Your password is not correct"), field="password")
     now = now or utcnow()
     auth_sessions.end_all(user)
+    council_tax_links.unlink_everything(user)
     db.session.execute(sa.delete(OrganisationMembership).where(OrganisationMembership.user_id == user.id))
     mine = sa.and_(FormJourney.user_id == user.id, FormJourney.case_id.is_(None))
     for answers in db.session.scalars(sa.select(FormJourney.answers).where(mine)):

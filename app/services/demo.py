@@ -134,6 +134,8 @@ def load() -> tuple[DemoAccount, ...]:
         api_keys.create_demo_key(demo_key.name, demo_key.scope, demo_key.secret, created_by=admin)
     db.session.flush()
     council_tax_demo.load(Path(current_app.instance_path) / "council-tax-demo-extract", cases.london_today())
+    resident = db.session.scalar(sa.select(User).where(User.email == DEMO_ACCOUNTS[0].email))
+    council_tax_demo.link_demo_resident(resident)
     return DEMO_ACCOUNTS
 
 

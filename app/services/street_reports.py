@@ -117,6 +117,7 @@ def record(definition: Definition, case: Case, journey: FormJourney) -> None:
             latitude=location.get("latitude"),
             longitude=location.get("longitude"),
             ward=location.get("ward"),
+            description=str(location.get("description") or "")[:2000],
         )
     )
     db.session.flush()

@@ -11,7 +11,7 @@ from app.forms_engine.routes import SESSION_KEY
 from app.i18n import current_language
 from app.models import CaseStatus, Channel
 from app.security import staff_required
-from app.services import bookings, case_work, cases, form_journeys, paid_forms, uploads
+from app.services import bookings, case_work, cases, form_journeys, paid_forms, street_reports, uploads
 from app.services.errors import ServiceError
 from app.staff.case_forms import AssignForm, CaseStatusForm, NoteForm, PhoneRequestForm
 from app.staff.routes import bp, page_number
@@ -88,6 +88,7 @@ def _show_case(case, *, status_form=None, note_form=None):
         assign_form=AssignForm(),
         receipts=paid_forms.receipts_for(case),
         booking=bookings.for_case(case),
+        street_report=street_reports.for_case(case),
         # The form sent with mistakes, for the error summary and the "Error:" title.
         form=next((sent for sent in (status_form, note_form) if sent is not None and sent.errors), None),
     )

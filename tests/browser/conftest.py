@@ -77,6 +77,7 @@ def live(tmp_path_factory, live_stripe, local_dvla):
         first_page = case_work.inbox(case_work.InboxFilters(), staff=volunteer)
         arguments["staff.cases_inbox"] = {"page": 2, "after": first_page.next_cursor}
     arguments["staff.case_page"] = {"reference": _make_case(app)}
+    arguments.update(_make_street_reports(app))
     with LiveServer(app) as server:
         live_stripe.send_webhooks_to(f"{server.url}/payments/stripe-webhook")
         booking = _make_booking(app, live_stripe, demo.DEMO_ACCOUNTS[0])
@@ -163,6 +164,46 @@ def _make_case(app) -> str:
     client.post("/services/alternative-formats/check-answers", {"csrf_token": check.csrf_token()}, expect=302)
     with app.app_context():
         return db.session.scalar(sa.select(Case.reference))
+
+
+def _make_street_reports(app) -> dict:
+    """Two fly-tipping reports sent the way a guest sends them: one with public updates, as a
+    duplicate of the other, which is fixed (for the staff page and the "Is it fixed?" link)."""
+    from app.models import ClosedReason, Role, StreetReportState
+    from app.services import street_report_updates, street_reports
+
+    with app.app_context():
+        definition = forms_engine.get("fly-tipping")
+    for _ in range(2):
+        client = PageClient(app.test_client())
+        walk(client, definition)
+        check = client.get("/services/fly-tipping/check-answers")
+        client.post("/services/fly-tipping/check-answers", {"csrf_token": check.csrf_token()}, expect=302)
+    with app.app_context():
+        staff = db.session.scalar(sa.select(User).where(User.role == Role.STAFF))
+        made = [
+            street_reports.for_case(case)
+            for case in db.session.scalars(sa.select(Case).where(Case.service_id == "fly-tipping").order_by(Case.id))
+        ]
+        first, second = made[-2], made[-1]
+        street_report_updates.update(first, staff, StreetReportState.FIXED, "Cleared this morning.")
+        street_report_updates.update(second, staff, StreetReportState.INVESTIGATING, "An officer is on the way.")
+        street_report_updates.update(
+            second,
+            staff,
+            StreetReportState.CLOSED_NOT_FIXED,
+            "Someone reported this already.",
+            reason=ClosedReason.DUPLICATE,
+            duplicate_of=first.case.reference,
+        )
+        street_report_updates.edit_description(second, staff, "By the lamp post")
+        token = street_report_updates.fixed_check_token(first)
+        reference = second.case.reference
+        db.session.commit()
+    return {
+        "staff.street_report": {"reference": reference},
+        "street_reports.fixed_check": {"token": token},
+    }
 
 
 @pytest.fixture(scope="session")

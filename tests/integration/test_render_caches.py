@@ -1,5 +1,6 @@
 """The render caches (app/layout_fragments.py: the skip link, service navigation and footer kept per
-language and state, and the templates' gettext bound once per render) change no byte of any page:
+language and state, and the templates' gettext bound once per render; app/component_cache.py: GOV.UK
+component macros and form fields kept by their parameters) change no byte of any page:
 every page the app shows, signed out and as each demo role, in English and Welsh, is the same with
 the caches on (filling them, then served from them) as with them off."""
 
@@ -7,6 +8,7 @@ import re
 
 import pytest
 
+from app import component_cache
 from app.layout_fragments import CSRF_PLACEHOLDER, EXTENSION_KEY
 from app.services import demo
 from tests.pages import PageClient
@@ -55,6 +57,7 @@ def test_every_page_is_the_same_byte_for_byte_with_and_without_the_caches(app, d
                 app.config["RENDER_CACHES"] = False
                 client.raw.get(page).close()
                 app.extensions[EXTENSION_KEY].clear()
+                app.extensions[component_cache.EXTENSION_KEY].clear()
                 shown = []
                 for caches in (True, False, True):  # fills the caches, without them, from them
                     app.config["RENDER_CACHES"] = caches
@@ -69,6 +72,7 @@ def test_every_page_is_the_same_byte_for_byte_with_and_without_the_caches(app, d
         app.config["RENDER_CACHES"] = True
     assert compared > 50
     assert app.extensions[EXTENSION_KEY]  # the caches were filled and used
+    assert app.extensions[component_cache.EXTENSION_KEY]
 
 
 def test_a_signed_in_person_gets_their_own_sign_out_token_from_the_kept_navigation(app, demo_data):

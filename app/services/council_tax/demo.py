@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from app import form_model
 from app.extensions import db
 from app.models import GazetteerAddress
-from app.services.council_tax import demo_extract, extract
+from app.services.council_tax import demo_extract, extract, links
 from app.services.council_tax.settings import SECTION, SETTINGS_FILE, CouncilTaxSettings
 
 
@@ -44,3 +44,9 @@ def load(folder: Path, today: date) -> extract.ImportReport | None:
     ]
     demo_extract.write(folder, addresses, generator_settings(section), today)
     return extract.import_folder(folder)
+
+
+def link_demo_resident(resident) -> None:
+    """The demo resident has their own account linked already; the other fixed demo account
+    (demo_extract.DEMO_UNLINKED_REFERENCE) stays unlinked, for walking the linking journey."""
+    links.link_demo_account(resident, demo_extract.DEMO_RESIDENT_REFERENCE)

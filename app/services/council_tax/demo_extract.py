@@ -26,6 +26,12 @@ DEMO_RESIDENT_REFERENCE = "60000001"
 DEMO_RESIDENT_ONLINE_KEY = "DEMO-2026"
 DEMO_RESIDENT_NAME = "Rhian Evans"
 DEMO_RESIDENT_UPRN = 100000000001
+# A second fixed account, left unlinked in the demo data so the linking journey can be walked (README):
+# the demo business admin's home, 1 Mill Lane, DM2 3EF.
+DEMO_UNLINKED_REFERENCE = "60000000"
+DEMO_UNLINKED_ONLINE_KEY = "DEMO-LINK"
+DEMO_UNLINKED_NAME = "Sam Patel"
+DEMO_UNLINKED_UPRN = 100000000021
 
 _FIRST_NAMES = (
     "Rhian Gareth Siân Dafydd Aled Ffion Megan Owain Carys Huw Amy Ben Chloe Daniel Emma Faisal Grace Harry "
@@ -128,16 +134,27 @@ def write(
                 },
             )
             resident_here = demo_resident and address.uprn == DEMO_RESIDENT_UPRN
+            fixed_here = demo_resident and address.uprn in (DEMO_RESIDENT_UPRN, DEMO_UNLINKED_UPRN)
             occupancies = (
                 [(generator.history_start - timedelta(days=1200), None)]
-                if resident_here
+                if fixed_here
                 else generator.occupancies(accounts_per_property)
             )
             for occupancy in occupancies:
                 number += 1
-                resident = resident_here
-                reference = DEMO_RESIDENT_REFERENCE if resident else f"6{number + 1:07d}"
-                for file_format, row in generator.account(reference, property_ref, band, *occupancy, resident=resident):
+                if fixed_here:
+                    reference = DEMO_RESIDENT_REFERENCE if resident_here else DEMO_UNLINKED_REFERENCE
+                else:
+                    reference = f"6{number + 1:07d}"
+                lines = generator.account(
+                    reference,
+                    property_ref,
+                    band,
+                    *occupancy,
+                    resident=resident_here,
+                    unlinked=fixed_here and not resident_here,
+                )
+                for file_format, row in lines:
                     put(file_format, row)
     finally:
         for handle in handles.values():
@@ -194,10 +211,10 @@ class _Generator:
             for i, start in enumerate(starts)
         ]
 
-    def account(self, reference, property_ref, band, liable_from, liable_to, *, resident=False):
+    def account(self, reference, property_ref, band, liable_from, liable_to, *, resident=False, unlinked=False):
         rng, settings = self.rng, self.settings
-        joint = not resident and rng.random() < 0.25
-        names = [DEMO_RESIDENT_NAME] if resident else [self._name()]
+        joint = not resident and not unlinked and rng.random() < 0.25
+        names = [DEMO_RESIDENT_NAME] if resident else [DEMO_UNLINKED_NAME] if unlinked else [self._name()]
         if joint:
             names.append(f"{rng.choice(FIRST_NAMES)} {names[0].split()[-1]}")
         direct_debit = resident or rng.random() < 0.55
@@ -232,7 +249,13 @@ class _Generator:
                 "payment_day": payment_day if direct_debit else "",
                 "instalments": 12 if twelve else 10,
                 "balance_pence": balance,
-                "online_key": DEMO_RESIDENT_ONLINE_KEY if resident else self._online_key(),
+                "online_key": (
+                    DEMO_RESIDENT_ONLINE_KEY
+                    if resident
+                    else DEMO_UNLINKED_ONLINE_KEY
+                    if unlinked
+                    else self._online_key()
+                ),
             },
         )
         for position, name in enumerate(names, start=1):

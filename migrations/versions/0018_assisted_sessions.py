@@ -1,8 +1,8 @@
 """Volunteers helping a person: assisted sessions with the person's consent; requests and audit
 events say which session and place they belong to
 
-Revision ID: 0016
-Revises: 0015
+Revision ID: 0018
+Revises: 0017
 Create Date: 2026-11-24 02:45:00
 
 """
