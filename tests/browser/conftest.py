@@ -176,7 +176,8 @@ def _make_street_reports(app) -> dict:
         definition = forms_engine.get("fly-tipping")
     for _ in range(2):
         client = PageClient(app.test_client())
-        walk(client, definition)
+        with app.app_context():  # the example location is looked up in the gazetteer
+            walk(client, definition)
         check = client.get("/services/fly-tipping/check-answers")
         client.post("/services/fly-tipping/check-answers", {"csrf_token": check.csrf_token()}, expect=302)
     with app.app_context():
