@@ -26,6 +26,7 @@ EXAMPLE_ARGUMENTS = {
     "reference": lambda: "ACDE-FGHJ",
     "key_id": lambda: 1,
     "place_id": lambda: 1,
+    "kiosk_id": lambda: 1,  # a kiosk (the demo data enrols one at the demo library)
     "session_id": lambda: 1,  # a volunteer's session helping someone (the demo data has one)
     "vrm": lambda: "AB12CDE",  # a vehicle registration number (the enforcement API)
     "format": lambda: "json",  # an API's response format (Open311's requests.json or .xml)

@@ -84,7 +84,8 @@ def _journey_or_new(definition: Definition):
         )
         _remember(definition, found)
         return found
-    if current_user.is_authenticated:
+    kiosk = g.get("kiosk")
+    if current_user.is_authenticated and kiosk is None:
         draft = form_journeys.find_draft(current_user, definition.id)
         if draft is not None:
             form_journeys.upgrade(draft, definition)
@@ -95,9 +96,16 @@ def _journey_or_new(definition: Definition):
         user=current_user if current_user.is_authenticated else None,
         acting_user=None,
         channel=Channel.ONLINE,
+        kiosk_id=kiosk.id if kiosk is not None else None,
     )
     _remember(definition, found)
     return found
+
+
+def _may_save_draft() -> bool:
+    """Signed in and filling in their own form on their own device: not while a volunteer helps
+    someone, nor on a kiosk (nothing is kept there for later)."""
+    return current_user.is_authenticated and _helping() is None and g.get("kiosk") is None
 
 
 def _sign_in_first():
@@ -111,7 +119,7 @@ def begin(form_id):
     if not _may_start(definition):
         return _sign_in_first()
     found = _current_journey(definition)
-    if found is None and current_user.is_authenticated and _helping() is None:
+    if found is None and current_user.is_authenticated and _helping() is None and g.get("kiosk") is None:
         found = form_journeys.find_draft(current_user, definition.id)
         if found is not None:
             form_journeys.upgrade(found, definition)
@@ -156,7 +164,7 @@ def question_page(form_id, page_id):
     elif page.exit is None and form.validate_on_submit():
         found = _journey_or_new(definition)
         form_journeys.save_page(found, page.id, questions.answers_from(form, page.questions))
-        if request.form.get("action") == "save" and current_user.is_authenticated and _helping() is None:
+        if request.form.get("action") == "save" and _may_save_draft():
             flash(_("Your answers have been saved. You can come back to them from your account."), "success")
             return redirect(url_for("account.requests"))
         step = form_journeys.next_step(definition, found)
@@ -165,6 +173,7 @@ def question_page(form_id, page_id):
         return redirect(_step_url(definition, step))
     return render_template(
         "forms/exit.html" if page.exit is not None else "forms/question.html",
+        may_save_draft=_may_save_draft(),
         definition=definition,
         page=page,
         form=form,

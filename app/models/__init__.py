@@ -47,6 +47,7 @@ from app.models.council_tax import (
     TransactionKind,
 )
 from app.models.gazetteer import GazetteerAddress, Street
+from app.models.kiosks import Kiosk
 from app.models.messages import MessageChannel, MessageStatus, OutboundMessage
 from app.models.parking import EnforcementCheck, ParkingAddress, ParkingEligibility, ParkingPermit, PermitStatus
 from app.models.payments import Payment, PaymentRefund, PaymentStatus, StripeEvent
@@ -101,6 +102,7 @@ __all__ = [
     "CouncilTaxReduction",
     "CouncilTaxTransaction",
     "GazetteerAddress",
+    "Kiosk",
     "Street",
     "ClosedReason",
     "StreetReport",

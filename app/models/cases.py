@@ -54,6 +54,8 @@ class FormJourney(Base):
     assisted_session_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("assisted_sessions.id", ondelete="SET NULL"), index=True
     )
+    # Filled in on a kiosk (a shared device at a place): never kept as a draft, and the case records the place.
+    kiosk_id: Mapped[int | None] = mapped_column(sa.ForeignKey("kiosks.id", ondelete="SET NULL"), index=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
     expires_at: Mapped[datetime] = mapped_column(index=True)

@@ -18,6 +18,7 @@ from app.models import (
     CaseEventKind,
     FormDefinitionSnapshot,
     FormJourney,
+    Kiosk,
     MessageChannel,
     User,
     utcnow,
@@ -90,6 +91,8 @@ def submit(definition: Definition, found: FormJourney, *, language: str, receipt
     _insert_with_unique_reference(case)
     case.events.append(CaseEvent(kind=CaseEventKind.SUBMITTED, actor_id=locked.acting_user_id, status=case.status))
     locked.case_id = case.id
+    if locked.kiosk_id is not None:
+        case.place_id = db.session.get(Kiosk, locked.kiosk_id).place_id  # sent from a kiosk there
     if locked.assisted_session_id is not None:
         assisted.record_submitted(locked.assisted_session_id, case)
     submit_actions.run(definition, case, locked)

@@ -151,6 +151,24 @@ def _load_place() -> None:
         place.volunteers.append(PlaceVolunteer(user_id=volunteer.id))
         db.session.flush()
     _load_assisted_request(volunteer, place)
+    _load_kiosk(place)
+
+
+def _load_kiosk(place: Place) -> None:
+    """A kiosk enrolled at the demo library, for the admin's kiosk pages. Its cookie is not kept:
+    enrol a browser of your own at /admin/kiosks to try kiosk mode."""
+    from app.models import Kiosk
+    from app.services import kiosks
+
+    if db.session.scalar(sa.select(Kiosk.id).where(Kiosk.place_id == place.id)) is None:
+        admin = db.session.scalar(sa.select(User).where(User.email == DEMO_API_KEYS_CREATED_BY))
+        kiosks.enrol(
+            place=place,
+            name="By the front desk",
+            language="en",
+            enrolled_by=admin,
+            secret_key=current_app.config["SECRET_KEY"],
+        )
 
 
 def _load_assisted_request(volunteer: User, place: Place) -> None:
