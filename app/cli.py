@@ -229,6 +229,28 @@ def council_tax_import(folder: Path, batch_size: int):
         raise SystemExit(3)
 
 
+@council_tax_cli.command("export")
+@click.argument("folder", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--again", "again", type=int, default=None, help="Write this finished batch's file again.")
+@with_appcontext
+def council_tax_export(folder: Path, again: int | None):
+    """Write the requests waiting for the revenues system into FOLDER as a batch of JSON lines
+    (docs/council-tax.md). Each request goes in one batch only; an unfinished batch is written again."""
+    from app.services.council_tax import export
+
+    if again is not None:
+        written = export.write_again(folder, again)
+        if written is None:
+            raise click.ClickException(f"there is no finished batch {again}")
+        click.echo(f"batch {written.batch_id}: {written.requests} requests written again to {written.path}")
+        return
+    done = export.export(folder, commit=db.session.commit)
+    for written in done:
+        click.echo(f"batch {written.batch_id}: {written.requests} requests written to {written.path}")
+    if not done:
+        click.echo("nothing waiting")
+
+
 @council_tax_cli.command("demo-extract")
 @click.argument("folder", type=click.Path(file_okay=False, path_type=Path))
 @click.option("--synthetic", default=0, help="Made-up properties instead of the gazetteer's (for benchmarks).")

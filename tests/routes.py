@@ -11,7 +11,13 @@ from dataclasses import dataclass
 from werkzeug.routing import Rule
 
 # Routes that are not HTML pages a person reads.
-NOT_PAGES = {"pages.healthz", "account.download_data", "pages.switch_language", "staff.collections_csv"}
+NOT_PAGES = {
+    "pages.healthz",
+    "account.download_data",
+    "pages.switch_language",
+    "staff.collections_csv",
+    "street_reports.photo",  # an image
+}
 
 EXAMPLE_ARGUMENTS = {
     "question_id": lambda: "letter_copy",
@@ -29,7 +35,10 @@ EXAMPLE_ARGUMENTS = {
     "kiosk_id": lambda: 1,  # a kiosk (the demo data enrols one at the demo library)
     "session_id": lambda: 1,  # a volunteer's session helping someone (the demo data has one)
     "vrm": lambda: "AB12CDE",  # a vehicle registration number (the enforcement API)
+    "report_id": lambda: 1,  # a street report's public number
     "format": lambda: "json",  # an API's response format (Open311's requests.json or .xml)
+    "uprn": lambda: 100000000001,  # a gazetteer address: the demo resident's (staff's visitor parking)
+    "favourite_id": lambda: 1,  # a favourite visitor vehicle
     "account_ref": lambda: "60000001",  # a council tax account (the demo resident's, linked in the demo data)
     "link_id": lambda: 1,  # a person's link to a council tax account
 }

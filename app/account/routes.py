@@ -11,6 +11,7 @@ from app.models import AlternativeFormat, ContactMethod
 from app.services import accounts, auth_sessions, bookings, cases, form_journeys, gazetteer, tokens
 from app.services.errors import ServiceError
 from app.services.parking import permits as parking_permits
+from app.services.parking import visitors as parking_visitors
 
 bp = Blueprint("account", __name__, url_prefix="/account", template_folder="templates")
 
@@ -217,6 +218,7 @@ def requests():
         messages_by_case=cases.public_messages(your_cases),
         booked=bookings.case_ids_with_bookings(your_cases),
         permits=parking_permits.for_person(current_user),
+        visitor_parking=parking_visitors.household(current_user.uprn) is not None,
         permit_state=parking_permits.state,
         permit_days=(parking_permits.first_day, parking_permits.last_day),
         drafts=form_journeys.drafts_for(current_user),

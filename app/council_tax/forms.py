@@ -1,7 +1,8 @@
 from flask_babel import lazy_gettext as _l
 from wtforms.validators import ValidationError
 
-from app.forms_common import BaseForm, text_field
+from app.forms_common import BaseForm, GovRadioField, text_field
+from app.money import parse_pounds
 from app.services import gazetteer
 
 
@@ -51,3 +52,27 @@ class LinkForm(BaseForm):
 
 class ConfirmForm(BaseForm):
     """A button that changes something: only the CSRF token."""
+
+
+class PayForm(BaseForm):
+    what = GovRadioField(
+        _l("How much do you want to pay?"),
+        choice_message=_l("Select how much you want to pay"),
+        choices=[],
+    )
+    other_amount = text_field(
+        _l("Another amount, in pounds"),
+        required_message=None,
+        max_length=20,
+        too_long_message=_l("Enter an amount in pounds, like 50 or 125.50"),
+        hint=_l("Only if you chose another amount. For example, 50 or 125.50"),
+        spellcheck=False,
+    )
+
+    def validate_other_amount(self, field):
+        if self.what.data != "other":
+            return
+        if not (field.data or "").strip():
+            raise ValidationError(_l("Enter the amount you want to pay"))
+        if parse_pounds(field.data) is None:
+            raise ValidationError(_l("Enter an amount in pounds, like 50 or 125.50"))

@@ -4,12 +4,19 @@ account's pages. Only a person who has linked an account sees it: anyone else's 
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+import contextlib
+
+import stripe
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from app.council_tax import forms
-from app.services.council_tax import adapter, links
+from app.council_tax import forms, wording
+from app.i18n import current_language
+from app.money import parse_pounds, pounds
+from app.services import cases, payments
+from app.services.council_tax import adapter, links, paying, statement
+from app.services.council_tax import settings as council_tax_settings
 from app.services.errors import ServiceError
 
 bp = Blueprint("council_tax", __name__, url_prefix="/services/council-tax", template_folder="templates")
@@ -53,11 +60,41 @@ def link_account():
     return render_template("council_tax/link.html", form=form)
 
 
+def page_values(**values) -> dict:
+    return {"wording": wording, "language": current_language(), "settings": council_tax_settings.current(), **values}
+
+
 @bp.get("/accounts/<account_ref>")
 @login_required
 def account_page(account_ref):
+    """The balance, this year's bill in brief, the recovery stage if any, and payments received."""
     account = linked_or_404(account_ref)
-    return render_template("council_tax/account.html", account=account, as_at=adapter.revenues().as_at())
+    found = statement.summary(adapter.revenues(), account, cases.london_today())
+    return render_template(
+        "council_tax/account.html",
+        **page_values(account=account, summary=found, as_at=found.as_at, payments_shown=statement.PAYMENTS_SHOWN),
+    )
+
+
+@bp.get("/accounts/<account_ref>/bill")
+@login_required
+def bill_page(account_ref):
+    """A year's bill explained (this year's unless ?year= names another the account has)."""
+    account = linked_or_404(account_ref)
+    revenues = adapter.revenues()
+    years = revenues.years(account)
+    wanted = request.args.get("year", "")
+    if not years:
+        abort(404)
+    year = years[0]
+    if wanted:
+        if not (wanted.isascii() and wanted.isdigit() and len(wanted) == 4 and int(wanted) in years):
+            abort(404)
+        year = int(wanted)
+    bill = statement.year_bill(revenues, account, year, cases.london_today())
+    return render_template(
+        "council_tax/bill.html", **page_values(account=account, bill=bill, years=years, as_at=revenues.as_at())
+    )
 
 
 @bp.route("/accounts/<account_ref>/unlink", methods=["GET", "POST"])
@@ -73,3 +110,60 @@ def unlink(account_ref):
         )
         return redirect(url_for("council_tax.start"))
     return render_template("council_tax/unlink.html", account=account, form=form)
+
+
+def pay_choices(found: statement.AccountSummary) -> list[tuple[str, str, int]]:
+    """(value, label, pence) for each amount the person may choose."""
+    choices = []
+    balance = found.account.balance_pence
+    if balance > 0:
+        choices.append(("balance", _("The balance: %(amount)s", amount=pounds(balance)), balance))
+    if 0 < found.overdue_pence < balance:
+        choices.append(
+            ("overdue", _("What is overdue: %(amount)s", amount=pounds(found.overdue_pence)), found.overdue_pence)
+        )
+    return [*choices, ("other", _("Another amount"), 0)]
+
+
+@bp.route("/accounts/<account_ref>/pay", methods=["GET", "POST"])
+@login_required
+def pay(account_ref):
+    """Pay the balance, what is overdue or any amount by card, through the payment step."""
+    account = linked_or_404(account_ref)
+    found = statement.summary(adapter.revenues(), account, cases.london_today())
+    choices = pay_choices(found)
+    form = forms.PayForm()
+    form.what.choices = [(value, label) for value, label, _pence in choices]
+    if form.validate_on_submit():
+        pence = next(p for value, _label, p in choices if value == form.what.data) or parse_pounds(
+            form.other_amount.data
+        )
+        try:
+            payment = paying.start(
+                account,
+                current_user,
+                pence,
+                success_url=url_for("council_tax.paid", account_ref=account.reference, _external=True),
+                cancel_url=url_for("council_tax.pay", account_ref=account.reference, _external=True),
+                language=current_language(),
+            )
+        except ServiceError as error:
+            form.other_amount.errors = [*form.other_amount.errors, error.message]
+        except stripe.StripeError:
+            form.what.errors = [*form.what.errors, _("Card payments are not working at the moment. Try again later")]
+        else:
+            return redirect(payment.checkout_url, 303)
+    return render_template("council_tax/pay.html", **page_values(account=account, form=form, as_at=found.as_at))
+
+
+@bp.get("/accounts/<account_ref>/paid")
+@login_required
+def paid(account_ref):
+    """The receipt, when the person comes back from the payment page."""
+    account = linked_or_404(account_ref)
+    payment = paying.payment_for(current_user, account, request.args.get("session_id", ""))
+    if payment is None:
+        abort(404)
+    with contextlib.suppress(stripe.StripeError):  # show what we know; the webhook or reconciliation settles it
+        payment = payments.refresh(payment)
+    return render_template("council_tax/paid.html", **page_values(account=account, payment=payment))

@@ -117,6 +117,7 @@ SETTINGS_MODULES = [
     "app.services.council_tax.settings",
     "app.services.parking.settings",
     "app.services.parking.price_rule",
+    "app.services.parking.visitor_packs",
     "app.services.street_boundaries",
     "app.services.street_reports",
 ]

@@ -58,6 +58,17 @@ def _current_journey(definition: Definition):
     return found
 
 
+def current_journey(definition: Definition):
+    """This browser's journey on the form, if it has one (for a service's own pages that act on it)."""
+    return _current_journey(definition)
+
+
+def forget_journey(definition: Definition) -> None:
+    tokens = dict(session.get(SESSION_KEY, {}))
+    tokens.pop(definition.id, None)
+    session[SESSION_KEY] = tokens
+
+
 def _user_id():
     return current_user.id if current_user.is_authenticated else None
 

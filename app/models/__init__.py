@@ -46,10 +46,22 @@ from app.models.council_tax import (
     RecoveryStage,
     TransactionKind,
 )
+from app.models.council_tax_requests import BatchStatus, CouncilTaxExportBatch, CouncilTaxRequest, RequestKind
 from app.models.gazetteer import GazetteerAddress, Street
 from app.models.kiosks import Kiosk
 from app.models.messages import MessageChannel, MessageStatus, OutboundMessage
-from app.models.parking import EnforcementCheck, ParkingAddress, ParkingEligibility, ParkingPermit, PermitStatus
+from app.models.parking import (
+    EnforcementCheck,
+    ParkingAddress,
+    ParkingEligibility,
+    ParkingPermit,
+    ParkingPermitChange,
+    PermitStatus,
+    VisitorAccount,
+    VisitorFavourite,
+    VisitorLedgerEntry,
+    VisitorLedgerKind,
+)
 from app.models.payments import Payment, PaymentRefund, PaymentStatus, StripeEvent
 from app.models.places import Place, PlaceKind, PlaceVolunteer
 from app.models.scheduler import JobOutcome, ScheduledJob
@@ -62,6 +74,15 @@ from app.models.street_reports import (
 )
 
 __all__ = [
+    "BatchStatus",
+    "CouncilTaxExportBatch",
+    "CouncilTaxRequest",
+    "RequestKind",
+    "ParkingPermitChange",
+    "VisitorAccount",
+    "VisitorFavourite",
+    "VisitorLedgerEntry",
+    "VisitorLedgerKind",
     "EnforcementCheck",
     "ParkingAddress",
     "ParkingEligibility",

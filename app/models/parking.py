@@ -85,3 +85,76 @@ class EnforcementCheck(Base):
     zone: Mapped[str] = mapped_column(sa.String(6))
     at: Mapped[datetime]  # the moment asked about
     valid: Mapped[bool]
+
+
+class VisitorAccount(Base):
+    """A household's visitor credit: one row per address, locked while credit is spent or given
+    back, so no credit is ever spent twice. The balance is the sum of the household's ledger."""
+
+    __tablename__ = "parking_visitor_accounts"
+
+    uprn: Mapped[int] = mapped_column(
+        sa.BigInteger,
+        sa.ForeignKey("gazetteer_addresses.uprn", ondelete="CASCADE"),
+        primary_key=True,
+        autoincrement=False,
+    )
+    balance_units: Mapped[int] = mapped_column(default=0)  # hours or days, as the settings count them
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class VisitorLedgerKind(enum.StrEnum):
+    BOUGHT = "bought"  # a pack paid for (units > 0)
+    USED = "used"  # a session started (units < 0)
+    RETURNED = "returned"  # a session cancelled before it started (units > 0)
+
+
+class VisitorLedgerEntry(Base):
+    """One change to a household's visitor credit: what the person reads as bought, used and left."""
+
+    __tablename__ = "parking_visitor_ledger"
+    __table_args__ = (sa.Index("ix_parking_visitor_ledger_uprn_created_at", "uprn", "created_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    uprn: Mapped[int] = mapped_column(sa.BigInteger)
+    kind: Mapped[VisitorLedgerKind] = mapped_column(string_enum(VisitorLedgerKind))
+    units: Mapped[int]  # + bought or returned, - used
+    permit_id: Mapped[int | None] = mapped_column(sa.ForeignKey("parking_permits.id", ondelete="SET NULL"))
+    case_id: Mapped[int | None] = mapped_column(sa.ForeignKey("cases.id", ondelete="SET NULL"))
+    user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))  # the household member
+    actor_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))  # staff, on the phone
+    channel: Mapped[str] = mapped_column(sa.String(20))  # a Channel value: online, telephone...
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class VisitorFavourite(Base):
+    """A visitor's vehicle a person keeps for next time."""
+
+    __tablename__ = "parking_visitor_favourites"
+    __table_args__ = (sa.UniqueConstraint("user_id", "vrm"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    vrm: Mapped[str] = mapped_column(sa.String(8))
+    name: Mapped[str] = mapped_column(sa.String(40))  # whose it is, as the person put it ("Mum")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class ParkingPermitChange(Base):
+    """A change made to an issued permit (a new vehicle), with the price difference paid or refunded:
+    the permit's history, for its holder and for staff."""
+
+    __tablename__ = "parking_permit_changes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    permit_id: Mapped[int] = mapped_column(sa.ForeignKey("parking_permits.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(sa.String(20))  # "vehicle"
+    old_vrm: Mapped[str] = mapped_column(sa.String(8))
+    new_vrm: Mapped[str] = mapped_column(sa.String(8))
+    old_price_pence: Mapped[int]
+    new_price_pence: Mapped[int]
+    difference_pence: Mapped[int]  # + paid by the holder, - refunded to them, for the days left
+    payment_id: Mapped[int | None] = mapped_column(sa.ForeignKey("payments.id", ondelete="SET NULL"))
+    actor_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    channel: Mapped[str] = mapped_column(sa.String(20))  # a Channel value
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)

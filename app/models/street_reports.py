@@ -52,10 +52,13 @@ class StreetReport(Base):
     latitude: Mapped[float | None] = mapped_column(sa.Float)
     longitude: Mapped[float | None] = mapped_column(sa.Float)
     ward: Mapped[str | None] = mapped_column(sa.String(100))
+    # The square of the grid its point is in (app/services/street_grid.py), for "near here".
+    grid_cell: Mapped[int | None] = mapped_column(sa.BigInteger)
     # What the public reads about it: the person's own words, which staff may edit (to take out a
     # name or a car's number plate, say); the words first given are kept, for the audit.
     description: Mapped[str] = mapped_column(sa.String(2000), default="")
     original_description: Mapped[str | None] = mapped_column(sa.String(2000))
+    has_photo: Mapped[bool] = mapped_column(default=False)  # a photo was sent with it (in the case's answers)
     photo_hidden: Mapped[bool] = mapped_column(default=False)
     fixed_at: Mapped[datetime | None]
     # When the reporter was asked "Is it fixed?" after it had been fixed for a while.
@@ -73,6 +76,24 @@ class StreetReport(Base):
 # Reports near a point: the latitude band first, then longitude, category and state.
 sa.Index("ix_street_reports_position", StreetReport.latitude, StreetReport.longitude)
 sa.Index("ix_street_reports_category_state", StreetReport.category, StreetReport.state, StreetReport.created_at)
+# Open reports of a category in a square of the grid ("Already reported?"), and every report in a
+# square, newest first (the public list near a postcode): a search reads one short range of an index
+# per square, so it costs the same with a thousand reports or a million. Open is written as a literal
+# so that SQLite uses the partial index (it matches a partial index only on the same term).
+OPEN_REPORT = sa.text("state NOT IN ('fixed', 'closed_not_fixed')")
+sa.Index(
+    "ix_street_reports_open_cell",
+    StreetReport.category,
+    StreetReport.grid_cell,
+    # The point and state too, so the search reads the index alone, never the table (SQLite does not
+    # take the state from the index's WHERE).
+    StreetReport.latitude,
+    StreetReport.longitude,
+    StreetReport.state,
+    postgresql_where=OPEN_REPORT,
+    sqlite_where=OPEN_REPORT,
+)
+sa.Index("ix_street_reports_cell_recent", StreetReport.grid_cell, StreetReport.created_at)
 # Reports fixed a while ago whose reporter has not yet been asked whether they are still fixed.
 sa.Index("ix_street_reports_fixed_check", StreetReport.state, StreetReport.fixed_check_sent_at, StreetReport.fixed_at)
 

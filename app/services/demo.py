@@ -129,6 +129,7 @@ def load() -> tuple[DemoAccount, ...]:
                     OrganisationMembership(organisation=organisation, user=user, role=account.organisation_role)
                 )
     _load_place()
+    _load_visitor_parking()
     admin = db.session.scalar(sa.select(User).where(User.email == DEMO_API_KEYS_CREATED_BY))
     for demo_key in DEMO_API_KEYS:
         api_keys.create_demo_key(demo_key.name, demo_key.scope, demo_key.secret, created_by=admin)
@@ -137,6 +138,31 @@ def load() -> tuple[DemoAccount, ...]:
     resident = db.session.scalar(sa.select(User).where(User.email == DEMO_ACCOUNTS[0].email))
     council_tax_demo.link_demo_resident(resident)
     return DEMO_ACCOUNTS
+
+
+def _load_visitor_parking() -> None:
+    """The demo resident's household has visitor hours, a visitor's car kept for next time, and a
+    session booked for tomorrow morning (once: loading the demo again adds nothing)."""
+    from datetime import datetime, time, timedelta
+
+    from app.models import Channel, VisitorLedgerEntry
+    from app.services.parking import permits, visitors
+
+    resident = db.session.scalar(sa.select(User).where(User.email == DEMO_ACCOUNTS[0].email))
+    uprn = DEMO_ACCOUNTS[0].uprn
+    if db.session.scalar(sa.select(VisitorLedgerEntry.id).where(VisitorLedgerEntry.uprn == uprn).limit(1)):
+        return
+    visitors.add_credit(uprn, 20, case_id=None, user_id=resident.id, channel=Channel.ONLINE.value)
+    visitors.add_favourite(resident.id, "DM13TXD", "Mum")
+    tomorrow = cases.london_today() + timedelta(days=1)
+    visitors.start_session(
+        uprn,
+        vrm="DM13TXD",
+        starts_at=datetime.combine(tomorrow, time(10), tzinfo=permits.LONDON),
+        units=3,
+        channel=Channel.ONLINE.value,
+        user_id=resident.id,
+    )
 
 
 def _load_place() -> None:

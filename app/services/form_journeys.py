@@ -163,3 +163,11 @@ def delete_expired() -> int:
         uploads.delete_all_in(answers)
     result = db.session.execute(sa.delete(FormJourney).where(expired))
     return result.rowcount or 0
+
+
+def discard(found: FormJourney) -> None:
+    """An unsent journey the person no longer needs (they followed an existing report instead, say),
+    with any files sent on it."""
+    uploads.delete_all_in(found.answers)
+    db.session.delete(found)
+    db.session.flush()

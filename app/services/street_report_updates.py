@@ -16,6 +16,8 @@ from flask_babel import lazy_gettext as _l
 
 from app import scheduler
 from app.extensions import db
+from app.form_model import journey
+from app.form_model.schema import Definition
 from app.models import (
     AuditEvent,
     Case,
@@ -23,6 +25,7 @@ from app.models import (
     CaseEventKind,
     CaseStatus,
     ClosedReason,
+    FormJourney,
     MessageChannel,
     StreetReport,
     StreetReportFollower,
@@ -31,7 +34,7 @@ from app.models import (
     User,
     utcnow,
 )
-from app.services import links, messages, tokens
+from app.services import cases, form_journeys, links, messages, tokens
 from app.services.errors import ServiceError
 
 NOTE_MAX = 2000
@@ -163,6 +166,25 @@ def add_follower(
     )
     db.session.add(follower)
     db.session.flush()
+    return follower
+
+
+def follow_instead(report: StreetReport, definition: Definition, found: FormJourney, language: str):
+    """The person follows an open report of the same category instead of sending theirs: they hear
+    about it by the channel they chose on the form, and their unsent report is thrown away.
+    ServiceError codes: not-open (closed, or another category), already-sent, no-contact."""
+    if report.category != definition.id or report.state in CLOSED_STATES:
+        raise ServiceError("not-open")
+    if found.case_id is not None:
+        raise ServiceError("already-sent")
+    answers = journey.submitted_answers(definition, found.answers)
+    email = cases.contact_answer(definition, answers, "email")
+    phone = None if email else cases.contact_answer(definition, answers, "phone")
+    if not (email or phone):
+        raise ServiceError("no-contact")
+    channel = MessageChannel.EMAIL if email else MessageChannel.SMS
+    follower = add_follower(report, channel, email or phone, language, found.user_id)
+    form_journeys.discard(found)
     return follower
 
 

@@ -20,7 +20,7 @@ from app.extensions import db
 from app.form_model import service_settings
 from app.form_model.schema import Definition, Identifier, Strict, Text
 from app.models import Case, FormJourney, StreetReport, StreetReportState
-from app.services import street_locations, submit_actions
+from app.services import street_grid, street_locations, submit_actions, uploads
 
 SETTINGS = street_locations.DEFAULT_SETTINGS
 HttpsUrl = Annotated[str, StringConstraints(pattern=r"^https://\S+$", max_length=500)]
@@ -44,6 +44,11 @@ class StreetReportSettings(Strict):
     # The category forms, by id, in the order the chooser lists them.
     categories: list[Identifier] = Field(min_length=1)
     county: County | None = None
+    # "Already reported?": open reports of the same category within this distance are shown
+    # before a report is sent.
+    nearby_distance_metres: int = Field(default=250, ge=10, le=2000)
+    # What the public list calls each category ("Fly-tipping"); the form's title if not given.
+    names: dict[Identifier, Text] = Field(default_factory=dict)
 
     @model_validator(mode="after")
     def _each_once(self) -> StreetReportSettings:
@@ -82,6 +87,15 @@ def categories(language: str) -> list[Category]:
     ]
 
 
+def category_name(category: str, language: str) -> str:
+    """What a report of this category is called on the public pages."""
+    named = settings().names.get(category)
+    if named is not None:
+        return named.get(language)
+    definitions = form_model.definitions()
+    return definitions[category].title.get(language) if category in definitions else category
+
+
 def category_form_ids() -> set[str]:
     """The forms that are categories of this service (listed under it, not on their own)."""
     found = form_model.settings_for(SETTINGS)
@@ -117,7 +131,9 @@ def record(definition: Definition, case: Case, journey: FormJourney) -> None:
             latitude=location.get("latitude"),
             longitude=location.get("longitude"),
             ward=location.get("ward"),
+            grid_cell=street_grid.cell_of(location.get("latitude"), location.get("longitude")),
             description=str(location.get("description") or "")[:2000],
+            has_photo=any(uploads.is_file_answer(value) for value in case.answers.values()),
         )
     )
     db.session.flush()

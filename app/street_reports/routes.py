@@ -36,3 +36,7 @@ def fixed_check(token):
             "street_reports/fixed_check_done.html", report=report, fixed=form.fixed.data == "yes", reopened=reopened
         )
     return render_template("street_reports/fixed_check.html", report=report, form=form)
+
+
+# The public pages register on this blueprint too.
+from app.street_reports import public_routes  # noqa: E402, F401

@@ -91,7 +91,9 @@ def live(tmp_path_factory, live_stripe, local_dvla):
         ):
             arguments[endpoint] = {"reference": booking.reference}
         arguments["staff.collections"] = {"round": booking.round_id, "date": booking.day.isoformat()}
-        arguments["parking.permit_page"] = {"reference": _make_permit(app, demo.DEMO_ACCOUNTS[0])}
+        permit_reference = _make_permit(app, demo.DEMO_ACCOUNTS[0])
+        for endpoint in ("parking.permit_page", "parking.change_vehicle", "parking.change_vehicle_paid"):
+            arguments[endpoint] = {"reference": permit_reference}
         yield Live(server.url, app, arguments, live_stripe)
     close_vehicle_client(app)
 
@@ -172,15 +174,14 @@ def _make_street_reports(app) -> dict:
     from app.models import ClosedReason, Role, StreetReportState
     from app.services import street_report_updates, street_reports
 
-    with app.app_context():
-        definition = forms_engine.get("fly-tipping")
     for _ in range(2):
         client = PageClient(app.test_client())
-        with app.app_context():  # the example location is looked up in the gazetteer
+        with app.app_context():  # the location question's example answer looks up the gazetteer
+            definition = forms_engine.get("fly-tipping")
             walk(client, definition)
         check = client.get("/services/fly-tipping/check-answers")
         client.post("/services/fly-tipping/check-answers", {"csrf_token": check.csrf_token()}, expect=302)
-    with app.app_context():
+    with app.test_request_context():
         staff = db.session.scalar(sa.select(User).where(User.role == Role.STAFF))
         made = [
             street_reports.for_case(case)
@@ -199,11 +200,13 @@ def _make_street_reports(app) -> dict:
         )
         street_report_updates.edit_description(second, staff, "By the lamp post")
         token = street_report_updates.fixed_check_token(first)
-        reference = second.case.reference
+        reference, public_id = second.case.reference, second.id
         db.session.commit()
     return {
         "staff.street_report": {"reference": reference},
         "street_reports.fixed_check": {"token": token},
+        "street_reports.public_report": {"report_id": public_id},
+        "street_reports.nearby": {"postcode": "DM1 1AB"},  # where the example answers put them
     }
 
 

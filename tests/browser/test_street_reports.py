@@ -109,3 +109,70 @@ def test_every_exit_page_passes_axe(live, browsers, recorder):
                 if recorder.last_was_new():
                     failures.extend(f"{width} {label}: {problem}" for problem in check_skip_link(driver))
     assert not failures, "\n".join(failures[:40])
+
+
+def test_already_reported_lists_open_reports_nearby_and_following_one_works_without_javascript(
+    live, no_js, browsers, recorder
+):
+    """An open fly-tipping report at DM1 1AB; a guest reporting fly-tipping there sees it on check
+    your answers (axe in English and Welsh) and follows it instead, with JavaScript off."""
+    from app import forms_engine
+    from tests.form_walk import walk
+    from tests.pages import PageClient
+
+    sender = PageClient(live.app.test_client())
+    with live.app.app_context():
+        walk(sender, forms_engine.get("fly-tipping"))  # the example answers: the first address at DM1 1AB
+    check = sender.get("/services/fly-tipping/check-answers")
+    sender.post("/services/fly-tipping/check-answers", {"csrf_token": check.csrf_token()}, expect=302)
+
+    driver = no_js
+    driver.delete_all_cookies()
+    driver.get(f"{live.url}/services/fly-tipping/begin")
+    driver.find_element(By.ID, "location-search").send_keys("DM1 1AB")
+    press(driver, "button[name=location-find]")
+    Select(driver.find_element(By.ID, "location-place")).select_by_index(1)
+    driver.find_element(By.ID, "location-description").send_keys("Behind the bus shelter")
+    next_page(driver)
+    for name, value in (("land", "road"), ("amount", "single_item"), ("kind", "bags")):
+        choose(driver, name, value)
+        next_page(driver)
+    for name in ("hazardous", "witnessed"):
+        choose(driver, name, "no")
+        next_page(driver)
+    next_page(driver)  # no photo
+    choose(driver, "updates_by", "email")
+    next_page(driver)
+    driver.find_element(By.ID, "email").send_keys("second.reporter@example.com")
+    next_page(driver)
+    next_page(driver)
+    panel = driver.find_element(By.ID, "already-reported").find_element(By.XPATH, "..")
+    assert "Has someone already reported it?" in panel.text
+    failures = []
+    for width in WIDTHS:  # axe needs scripts: the same journey (its cookie) in a browser with them on
+        checker = browsers(width)
+        checker.get(live.url + "/")
+        checker.delete_all_cookies()
+        for cookie in driver.get_cookies():
+            checker.add_cookie({key: cookie[key] for key in ("name", "value", "path") if key in cookie})
+        for language in LANGUAGES:
+            set_language(checker, live, language)
+            checker.get(f"{live.url}/services/fly-tipping/check-answers")
+            assert checker.find_elements(By.ID, "already-reported")
+            label = f"{language} fly-tipping check answers with reports nearby"
+            failures += [
+                f"{width} {label}: {v['id']} {v['help']} {v['nodes']}"
+                for v in recorder.check(checker, width=width, label=label)
+            ]
+    assert not failures, "\n".join(failures)
+    set_language(driver, live, "en")
+    driver.get(f"{live.url}/services/fly-tipping/check-answers")
+    press(driver, "#already-reported ~ ul form button")
+    assert "You are following this report" in driver.find_element(By.TAG_NAME, "main").text
+    with live.app.app_context():
+        from app.models import StreetReportFollower
+
+        follower = db.session.scalar(
+            sa.select(StreetReportFollower).where(StreetReportFollower.recipient == "second.reporter@example.com")
+        )
+        assert follower is not None

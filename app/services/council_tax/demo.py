@@ -8,11 +8,11 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
-from app import form_model
 from app.extensions import db
 from app.models import GazetteerAddress
 from app.services.council_tax import demo_extract, extract, links
-from app.services.council_tax.settings import SECTION, SETTINGS_FILE, CouncilTaxSettings
+from app.services.council_tax import settings as council_tax_settings
+from app.services.council_tax.settings import CouncilTaxSettings
 
 
 def generator_settings(section: CouncilTaxSettings) -> demo_extract.Settings:
@@ -28,8 +28,7 @@ def generator_settings(section: CouncilTaxSettings) -> demo_extract.Settings:
 
 
 def settings() -> CouncilTaxSettings | None:
-    found = form_model.settings_for(SETTINGS_FILE)
-    return found.section(SECTION) if found is not None else None
+    return council_tax_settings.current()
 
 
 def load(folder: Path, today: date) -> extract.ImportReport | None:

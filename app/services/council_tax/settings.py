@@ -60,3 +60,11 @@ class CouncilTaxSettings(Strict):
 
 
 service_settings.register_section(SECTION, CouncilTaxSettings)
+
+
+def current() -> CouncilTaxSettings | None:
+    """The council's council tax settings, as loaded when the app started (None without the file)."""
+    from app import form_model
+
+    found = form_model.settings_for(SETTINGS_FILE)
+    return found.section(SECTION) if found is not None else None

@@ -35,4 +35,9 @@ __all__ = [
     "standing_of",
 ]
 
-from app.services.parking import enforcement, issue  # noqa: E402, F401  (a scheduled job; a submit action)
+from app.services.parking import (  # noqa: E402, F401  (a job; submit actions; a payment handler)
+    enforcement,
+    issue,
+    vehicle_changes,
+    visitor_packs,
+)

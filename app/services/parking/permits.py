@@ -79,7 +79,9 @@ def state(permit: ParkingPermit, now: datetime | None = None) -> str:
 def for_person(user) -> list[ParkingPermit]:
     return list(
         db.session.scalars(
-            sa.select(ParkingPermit).where(ParkingPermit.user_id == user.id).order_by(ParkingPermit.starts_at.desc())
+            sa.select(ParkingPermit)
+            .where(ParkingPermit.user_id == user.id, ParkingPermit.permit_type == "resident")
+            .order_by(ParkingPermit.starts_at.desc())
         )
     )
 
@@ -87,7 +89,9 @@ def for_person(user) -> list[ParkingPermit]:
 def by_reference(reference: str) -> ParkingPermit | None:
     if not isinstance(reference, str) or len(reference) > 20:
         return None
-    return db.session.scalar(sa.select(ParkingPermit).where(ParkingPermit.reference == reference))
+    return db.session.scalar(
+        sa.select(ParkingPermit).where(ParkingPermit.reference == reference, ParkingPermit.permit_type == "resident")
+    )
 
 
 def live_permits_at(uprn: int) -> int:

@@ -35,6 +35,29 @@ class Reason(Strict):
     instead: Text  # what they can do instead
 
 
+class VisitorRules(Strict):
+    """Visitor permits: a household's yearly allowance, bought in packs (priced in the
+    parking-visitors settings file), spent on sessions for visitors' vehicles."""
+
+    unit: Literal["hours", "days"] = "hours"  # what credit is counted in: hours, or whole-day sessions
+    allowance_per_year: Annotated[int, Field(ge=1, le=8784)] = 720  # the most a household may buy in a year
+    year_starts_month: Annotated[int, Field(ge=1, le=12)] = 1  # the allowance year starts on the 1st of this month
+    session_lengths: list[Annotated[int, Field(ge=1, le=744)]] = Field(default_factory=lambda: [1, 2, 3, 4, 8])
+    max_sessions_at_once: Annotated[int, Field(ge=1, le=20)] = 2  # sessions whose times overlap
+    max_days_ahead: Annotated[int, Field(ge=0, le=90)] = 28  # how far ahead a session may be booked
+    max_favourites: Annotated[int, Field(ge=0, le=50)] = 10
+
+    @property
+    def unit_minutes(self) -> int:
+        return 60 if self.unit == "hours" else 24 * 60
+
+    @model_validator(mode="after")
+    def _lengths_differ(self) -> VisitorRules:
+        if not self.session_lengths or len(set(self.session_lengths)) != len(self.session_lengths):
+            raise ValueError("give each of session_lengths once")
+        return self
+
+
 class ParkingSettings(Strict):
     zones: list[Zone] = Field(min_length=1)
     reasons: list[Reason] = Field(default_factory=list)
@@ -46,6 +69,7 @@ class ParkingSettings(Strict):
     enforcement_grace_minutes: Annotated[int, Field(ge=0, le=120)] = 5
     # How long each enforcement check is kept in the log.
     enforcement_log_days: Annotated[int, Field(ge=1, le=3650)] = 90
+    visitors: VisitorRules = VisitorRules()
 
     @model_validator(mode="after")
     def _codes_differ(self) -> ParkingSettings:

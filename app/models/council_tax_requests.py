@@ -1,0 +1,47 @@
+"""What Doorstep hands back to the revenues system: card payments people made, and requests they
+sent, each exported once in a batch (app/services/council_tax/export.py)."""
+
+import enum
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column
+
+from app.models.base import Base, string_enum, utcnow
+
+
+class RequestKind(enum.StrEnum):
+    CARD_PAYMENT = "card_payment"  # paid by card through Doorstep: the back office posts it
+
+
+class BatchStatus(enum.StrEnum):
+    WRITING = "writing"  # its requests are chosen; the file is not finished (a rerun writes it again)
+    WRITTEN = "written"  # the file is complete: the back office can load it
+
+
+class CouncilTaxExportBatch(Base):
+    __tablename__ = "council_tax_export_batches"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    status: Mapped[BatchStatus] = mapped_column(string_enum(BatchStatus))
+    file_name: Mapped[str] = mapped_column(sa.String(100))
+    request_count: Mapped[int]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    written_at: Mapped[datetime | None]
+
+
+class CouncilTaxRequest(Base):
+    """One thing for the revenues system, waiting for an export batch or in one."""
+
+    __tablename__ = "council_tax_requests"
+    __table_args__ = (sa.Index("ix_council_tax_requests_waiting", "batch_id", "id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[RequestKind] = mapped_column(string_enum(RequestKind, length=30))
+    account_reference: Mapped[str] = mapped_column(sa.String(20), index=True)
+    user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"), index=True)
+    # A payment is recorded once however often Stripe tells us it was paid.
+    payment_id: Mapped[int | None] = mapped_column(sa.ForeignKey("payments.id", ondelete="SET NULL"), unique=True)
+    details: Mapped[dict] = mapped_column(sa.JSON, default=dict)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    batch_id: Mapped[int | None] = mapped_column(sa.ForeignKey("council_tax_export_batches.id", ondelete="RESTRICT"))
