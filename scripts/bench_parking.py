@@ -3,8 +3,9 @@
 With BENCH_PERMITS permits (default 200,000; the issue's full size is 500,000) spread over 2 zones
 and BENCH_CHECKS already logged checks (default 1,000,000; the full size is 5,000,000), it times
 the check on its own (the service: the permit query and the log row) for vehicles with a permit
-and without, then whole requests to GET /api/enforcement/v1/vrm/<VRM> with a key, and the quote of
-a permit price. Median and p99 in milliseconds, and the statements each takes. Run with `make bench`;
+and without, then whole requests to GET /api/enforcement/v1/vrm/<VRM> with a key, the quote of
+a permit price, and pages of the feed GET /api/enforcement/v1/permits (first, deep, changed_since).
+Median and p99 in milliseconds, and the statements each takes. Run with `make bench`;
 BENCH_REPEATS (default 20) scales the number of calls; BENCH_DATABASE_URL measures on PostgreSQL.
 """
 
@@ -71,7 +72,7 @@ def seed(app) -> str:
                         "price_pence": 8200,
                         "quote": {},
                         "created_at": now,
-                        "updated_at": now,
+                        "updated_at": now - timedelta(seconds=PERMITS - number),  # one change a second
                     }
                 )
             db.session.execute(sa.insert(ParkingPermit), rows)
@@ -165,7 +166,31 @@ def main() -> int:
     print(
         f"{'GET /api/enforcement/v1/vrm/<VRM>, whole request':<52} {summary(timings)} {len(statements) / CALLS:>10.2f}"
     )
+    time_feed(client, headers, now)
     return 0
+
+
+def time_feed(client, headers, now) -> None:
+    """The enforcement feed: its first page, a page deep in the zone (by the cursor the page before
+    gave), and the changes of the last hour, 500 permits a page."""
+    deep = client.get("/api/enforcement/v1/permits?zone=A&limit=1000", headers=headers).get_json()
+    for _ in range(PERMITS // 4000):  # about half way through zone A's permits
+        deep = client.get(f"/api/enforcement/v1/permits?zone=A&limit=1000&after={deep['next_cursor']}", headers=headers)
+        deep = deep.get_json()
+    hour_ago = (now - timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M:%SZ")
+    for label, path in (
+        ("GET .../permits?zone=A, first page of 500", "/api/enforcement/v1/permits?zone=A"),
+        ("the same, a page half way through", f"/api/enforcement/v1/permits?zone=A&after={deep['next_cursor']}"),
+        ("the same, changed_since an hour ago", f"/api/enforcement/v1/permits?zone=A&changed_since={hour_ago}"),
+    ):
+        timings = []
+        for _ in range(max(10, CALLS // 20)):
+            begun = time.perf_counter()
+            response = client.get(path, headers=headers)
+            timings.append((time.perf_counter() - begun) * 1000)
+            assert response.status_code == 200, response.get_data(as_text=True)
+            response.close()
+        print(f"{label:<52} {summary(timings)} {'':>10}")
 
 
 if __name__ == "__main__":

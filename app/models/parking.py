@@ -51,6 +51,8 @@ class ParkingPermit(Base):
     __table_args__ = (
         # The enforcement check: a registration number's permits, newest first.
         sa.Index("ix_parking_permits_vrm_ends_at", "vrm", "ends_at"),
+        # The enforcement feed: a zone's permits in the order they changed, a page at a time.
+        sa.Index("ix_parking_permits_zone_updated_at_id", "zone", "updated_at", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

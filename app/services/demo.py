@@ -19,7 +19,7 @@ from app.models import (
     User,
     utcnow,
 )
-from app.services import api_keys, cases, gazetteer, parking, passwords
+from app.services import api_keys, cases, gazetteer, parking, passwords, street_reports_demo
 from app.services.council_tax import demo as council_tax_demo
 
 DEMO_GAZETTEER = Path(__file__).resolve().parents[1] / "demo" / "gazetteer.csv"
@@ -134,6 +134,8 @@ def load() -> tuple[DemoAccount, ...]:
     for demo_key in DEMO_API_KEYS:
         api_keys.create_demo_key(demo_key.name, demo_key.scope, demo_key.secret, created_by=admin)
     db.session.flush()
+    staff = db.session.scalar(sa.select(User).where(User.email == "staff@demo.doorstep.example"))
+    street_reports_demo.load(staff)
     council_tax_demo.load(Path(current_app.instance_path) / "council-tax-demo-extract", cases.london_today())
     resident = db.session.scalar(sa.select(User).where(User.email == DEMO_ACCOUNTS[0].email))
     council_tax_demo.link_demo_resident(resident)

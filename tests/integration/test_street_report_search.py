@@ -292,3 +292,19 @@ def test_the_distance_is_a_setting(app):
         assert street_reports.settings().nearby_distance_metres == 250
     with pytest.raises(ValueError, match="nearby_distance_metres"):
         street_reports.StreetReportSettings.model_validate({"categories": ["litter"], "nearby_distance_metres": 5})
+
+
+def test_the_demo_reports_go_through_their_forms_and_show_near_their_postcodes(app, client):
+    from app.services import street_reports_demo
+
+    staff = make_user(role=Role.STAFF)
+    with app.test_request_context():
+        assert street_reports_demo.load(db.session.get(User, staff.id)) == 4
+        assert street_reports_demo.load(db.session.get(User, staff.id)) == 0  # once
+        db.session.commit()
+    near = client.get("/street-reports/near?postcode=DM1+1AB")
+    titles = [a.get_text(strip=True) for a in near.soup.select("main ul.govuk-list h3 a")]
+    assert titles == ["Graffiti: High Street, Demoton", "Fly-tipping: High Street, Demoton"]
+    assert "Action scheduled" in near.text and "Investigating" in near.text
+    states = db.session.scalars(sa.select(StreetReport.state).order_by(StreetReport.id)).all()
+    assert states == ["investigating", "action_scheduled", "fixed", "open"]

@@ -34,8 +34,8 @@ class CoveringPermit:
         return {
             "type": self.permit_type,
             "reference": self.reference,
-            "valid_from": _iso(self.valid_from),
-            "valid_to": _iso(self.valid_to),
+            "valid_from": iso_utc(self.valid_from),
+            "valid_to": iso_utc(self.valid_to),
         }
 
 
@@ -51,13 +51,13 @@ class EnforcementAnswer:
         return {
             "vrm": self.vrm,
             "zone": self.zone,
-            "at": _iso(self.at),
+            "at": iso_utc(self.at),
             "valid": self.valid,
             "permits": [permit.to_json() for permit in self.permits],
         }
 
 
-def _iso(moment: datetime) -> str:
+def iso_utc(moment: datetime) -> str:
     """UTC, ISO 8601, to the second: "2026-11-23T09:14:03Z"."""
     return moment.astimezone(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
 
