@@ -1,9 +1,12 @@
 """Template globals used across features."""
 
+from flask import session
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_login import current_user
 
 from app.money import pounds
+from app.services import organisations
 
 
 def password_input_params() -> dict:
@@ -22,6 +25,7 @@ def init_app(app):
     app.add_template_global(password_input_params)
     app.add_template_global(same_page_action)
     app.add_template_global(case_status_label)
+    app.add_template_global(acting_for_organisation)
     app.add_template_global(channel_label)
     app.add_template_global(street_report_state_label)
     app.add_template_global(closed_reason_label)
@@ -84,3 +88,10 @@ def street_report_state_label(state) -> str:
 
 def closed_reason_label(reason) -> str:
     return str(CLOSED_REASON_LABELS[getattr(reason, "value", reason)])
+
+
+def acting_for_organisation():
+    """The organisation the signed-in person is acting for (a business account), or None."""
+    if not current_user.is_authenticated:
+        return None
+    return organisations.acting_for_in_session(current_user, session)

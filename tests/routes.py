@@ -34,6 +34,9 @@ EXAMPLE_ARGUMENTS = {
     "place_id": lambda: 1,
     "kiosk_id": lambda: 1,  # a kiosk (the demo data enrols one at the demo library)
     "session_id": lambda: 1,  # a volunteer's session helping someone (the demo data has one)
+    "organisation_id": lambda: 1,
+    "membership_id": lambda: 1,
+    "invitation_id": lambda: 1,
     "vrm": lambda: "AB12CDE",  # a vehicle registration number (the enforcement API)
     "report_id": lambda: 1,  # a street report's public number
     "format": lambda: "json",  # an API's response format (Open311's requests.json or .xml)

@@ -8,7 +8,7 @@ from app import forms_engine
 from app.account import forms
 from app.i18n import current_language
 from app.models import AlternativeFormat, ContactMethod
-from app.services import accounts, auth_sessions, bookings, cases, form_journeys, gazetteer, tokens
+from app.services import accounts, auth_sessions, bookings, cases, form_journeys, gazetteer, organisations, tokens
 from app.services.errors import ServiceError
 from app.services.parking import permits as parking_permits
 from app.services.parking import visitors as parking_visitors
@@ -218,6 +218,7 @@ def requests():
         messages_by_case=cases.public_messages(your_cases),
         booked=bookings.case_ids_with_bookings(your_cases),
         permits=parking_permits.for_person(current_user),
+        organisation_requests=organisations.requests_of(current_user) if current_user.memberships else ([], {}),
         visitor_parking=parking_visitors.household(current_user.uprn) is not None,
         permit_state=parking_permits.state,
         permit_days=(parking_permits.first_day, parking_permits.last_day),
@@ -282,3 +283,6 @@ def organisation():
     if not memberships:
         abort(404)
     return render_template("account/organisation.html", memberships=memberships)
+
+
+from app.account import organisation_routes  # noqa: E402, F401 (its routes are on this blueprint)

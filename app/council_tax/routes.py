@@ -15,7 +15,7 @@ from app.council_tax import forms, wording
 from app.i18n import current_language
 from app.money import parse_pounds, pounds
 from app.services import cases, payments
-from app.services.council_tax import adapter, links, paying, statement
+from app.services.council_tax import adapter, instalment_requests, links, paying, statement
 from app.services.council_tax import settings as council_tax_settings
 from app.services.errors import ServiceError
 
@@ -167,3 +167,27 @@ def paid(account_ref):
     with contextlib.suppress(stripe.StripeError):  # show what we know; the webhook or reconciliation settles it
         payment = payments.refresh(payment)
     return render_template("council_tax/paid.html", **page_values(account=account, payment=payment))
+
+
+@bp.route("/accounts/<account_ref>/twelve-instalments", methods=["GET", "POST"])
+@login_required
+def twelve_instalments(account_ref):
+    """Ask to pay in 12 instalments, after seeing the estimated new plan."""
+    account = linked_or_404(account_ref)
+    found = statement.summary(adapter.revenues(), account, cases.london_today())
+    estimate, refusal = instalment_requests.estimate(found, council_tax_settings.current(), cases.london_today())
+    form = forms.ConfirmForm()
+    if estimate is not None and form.validate_on_submit():
+        instalment_requests.ask(current_user, account, estimate)
+        flash(
+            _(
+                "We have sent your request for 12 instalments. Our council tax team will send you the new plan "
+                "within 10 working days: until then, keep paying the instalments you have."
+            ),
+            "success",
+        )
+        return redirect(url_for("council_tax.account_page", account_ref=account.reference))
+    return render_template(
+        "council_tax/twelve_instalments.html",
+        **page_values(account=account, estimate=estimate, refusal=refusal, form=form),
+    )

@@ -13,7 +13,7 @@ from app.form_model.schema import Definition
 from app.forms_engine import panels, questions
 from app.i18n import current_language
 from app.models import Channel, SatisfactionRating
-from app.services import bookings, cases, form_journeys, paid_forms, satisfaction
+from app.services import bookings, cases, form_journeys, organisations, paid_forms, satisfaction
 from app.services.errors import ServiceError
 
 bp = Blueprint("forms", __name__, url_prefix="/services", template_folder="templates")
@@ -109,6 +109,9 @@ def _journey_or_new(definition: Definition):
         channel=Channel.ONLINE,
         kiosk_id=kiosk.id if kiosk is not None else None,
     )
+    if current_user.is_authenticated:
+        acting_for = organisations.acting_for_in_session(current_user, session)
+        found.organisation_id = acting_for.id if acting_for is not None else None
     _remember(definition, found)
     return found
 

@@ -133,6 +133,32 @@ class OrganisationMembership(Base):
     user: Mapped[User] = relationship(back_populates="memberships")
 
 
+class OrganisationInvitation(Base):
+    """An organisation admin's invitation to someone, by email, to join as an admin or a member. Only a
+    hash of the link's token is kept; the link stops working when used, withdrawn or past its time."""
+
+    __tablename__ = "organisation_invitations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(sa.ForeignKey("organisations.id", ondelete="CASCADE"), index=True)
+    email: Mapped[str] = mapped_column(sa.String(320))
+    role: Mapped[OrganisationRole] = mapped_column(string_enum(OrganisationRole))
+    token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    invited_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[datetime]
+    accepted_at: Mapped[datetime | None]
+    accepted_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    withdrawn_at: Mapped[datetime | None]
+
+    organisation: Mapped[Organisation] = relationship()
+    invited_by: Mapped[User | None] = relationship(foreign_keys=[invited_by_id])
+
+    @property
+    def is_open(self) -> bool:
+        return self.accepted_at is None and self.withdrawn_at is None
+
+
 class OrganisationAddress(Base):
     """A business's premises: where its permits, collections and reports belong. Usually a
     gazetteer address (with its UPRN and ward); typed in when the gazetteer does not have it."""

@@ -46,6 +46,8 @@ class FormJourney(Base):
     form_version: Mapped[int]
     user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)
     acting_user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    # The organisation the person is acting for (a business account), if any.
+    organisation_id: Mapped[int | None] = mapped_column(sa.ForeignKey("organisations.id", ondelete="SET NULL"))
     channel: Mapped[Channel] = mapped_column(string_enum(Channel))
     answers: Mapped[dict] = mapped_column(sa.JSON, default=dict)
     answered_pages: Mapped[list] = mapped_column(sa.JSON, default=list)
@@ -74,6 +76,10 @@ class Case(Base):
     language: Mapped[str] = mapped_column(sa.String(8))
     user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"), index=True)
     submitted_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    # A business's request: every member of the organisation sees it beside their own.
+    organisation_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("organisations.id", ondelete="SET NULL"), index=True
+    )
     assigned_to_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"), index=True)
     contact_email: Mapped[str | None] = mapped_column(sa.String(320))
     contact_phone: Mapped[str | None] = mapped_column(sa.String(32))
@@ -156,6 +162,9 @@ class AuditEvent(Base):
     # real foreign key.
     api_key_id: Mapped[int | None] = mapped_column(sa.ForeignKey("api_keys.id", ondelete="SET NULL"), index=True)
     place_id: Mapped[int | None] = mapped_column(sa.ForeignKey("places.id", ondelete="SET NULL"), index=True)
+    organisation_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("organisations.id", ondelete="SET NULL"), index=True
+    )
     # The person acted on (a volunteer added to a place, say), when that is not the actor.
     subject_user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"), index=True)
     # A volunteer's session helping someone: what they did and what they were refused.

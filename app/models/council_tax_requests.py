@@ -12,6 +12,7 @@ from app.models.base import Base, string_enum, utcnow
 
 class RequestKind(enum.StrEnum):
     CARD_PAYMENT = "card_payment"  # paid by card through Doorstep: the back office posts it
+    TWELVE_INSTALMENTS = "twelve_instalments"  # pay this year's bill in 12 monthly instalments
 
 
 class BatchStatus(enum.StrEnum):

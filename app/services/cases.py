@@ -72,6 +72,7 @@ def submit(definition: Definition, found: FormJourney, *, language: str, receipt
         language=language,
         user_id=locked.user_id,
         submitted_by_id=locked.acting_user_id,
+        organisation_id=locked.organisation_id,
         contact_email=contact_answer(definition, answers, "email"),
         contact_phone=contact_answer(definition, answers, "phone"),
         urgent=journey.is_urgent(definition, answers),

@@ -1,12 +1,23 @@
+import hashlib
 import os
 from dataclasses import dataclass
+from datetime import timedelta
 
 import pytest
 import sqlalchemy as sa
 
 from app import create_app, forms_engine
 from app.extensions import db
-from app.models import ApiKey, Case, Place, User, utcnow
+from app.models import (
+    ApiKey,
+    Case,
+    Organisation,
+    OrganisationInvitation,
+    OrganisationRole,
+    Place,
+    User,
+    utcnow,
+)
 from app.services import accounts, bookings, case_work, demo, messages, tokens
 from tests.browser.harness import ROOT, AxeRecorder, LiveServer, start_chrome
 from tests.database import reset_schema
@@ -71,6 +82,7 @@ def live(tmp_path_factory, live_stripe, local_dvla):
             "admin.change_place": {"place_id": place_id},
             "admin.remove_volunteer": {"place_id": place_id, "user_id": volunteer.id},
         }
+        arguments.update(_make_organisation_pages(resident))
         # Enough open cases for the inbox's second page to have both a "Previous" and a "Next" link.
         make_inbox_cases(90)
         db.session.commit()
@@ -96,6 +108,33 @@ def live(tmp_path_factory, live_stripe, local_dvla):
             arguments[endpoint] = {"reference": permit_reference}
         yield Live(server.url, app, arguments, live_stripe)
     close_vehicle_client(app)
+
+
+def _make_organisation_pages(resident) -> dict:
+    """The demo business's pages for its admin, an invitation waiting for the resident (the join page;
+    other roles see it is for someone else), and one for the admin's own page of invitations."""
+    organisation = db.session.scalar(sa.select(Organisation).where(Organisation.name == demo.DEMO_ORGANISATION))
+    admin_membership = next(m for m in organisation.memberships if m.role == OrganisationRole.ADMIN)
+    token = "browser-test-invitation"
+    db.session.add(
+        OrganisationInvitation(
+            organisation=organisation,
+            email=resident.email,
+            role=OrganisationRole.MEMBER,
+            token_hash=hashlib.sha256(token.encode()).hexdigest(),
+            invited_by_id=admin_membership.user_id,
+            expires_at=utcnow() + timedelta(days=7),
+        )
+    )
+    db.session.flush()
+    pages = {"organisation_id": organisation.id, "membership_id": admin_membership.id}
+    return {
+        "account.manage_organisation": {"organisation_id": organisation.id},
+        "account.invite_to_organisation": {"organisation_id": organisation.id},
+        "account.change_organisation_role": pages,
+        "account.remove_from_organisation": pages,
+        "account.accept_invitation": {"token": token},
+    }
 
 
 @dataclass

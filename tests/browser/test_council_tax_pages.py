@@ -71,6 +71,7 @@ def test_every_council_tax_page_passes_axe(live, browsers, recorder):
                     for reference in references:
                         pages[f"account {reference}"] = ACCOUNTS + reference
                         pages[f"bill {reference}"] = ACCOUNTS + reference + "/bill"
+                        pages[f"12 instalments {reference}"] = ACCOUNTS + reference + "/twelve-instalments"
                     pages["unlink"] = ACCOUNTS + references[0] + "/unlink"
                     pages["pay"] = ACCOUNTS + references[0] + "/pay"
                 if role == "Staff":
