@@ -139,6 +139,10 @@ def load_config(environ: dict | None = None, overrides: dict | None = None) -> d
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": _bool(environ.get("SESSION_COOKIE_SECURE"), production),
         "SESSION_IDLE_MINUTES": _int(environ, "SESSION_IDLE_MINUTES", 60),
+        # On a kiosk (a shared device): everything is cleared after this long with nothing done,
+        # and the page warns this many seconds before.
+        "KIOSK_IDLE_MINUTES": _int(environ, "KIOSK_IDLE_MINUTES", 10),
+        "KIOSK_WARNING_SECONDS": _int(environ, "KIOSK_WARNING_SECONDS", 120),
         "SESSION_MAX_HOURS": _int(environ, "SESSION_MAX_HOURS", 12),
         "REMEMBER_COOKIE_DURATION": 0,
         "WTF_CSRF_ENABLED": True,

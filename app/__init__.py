@@ -82,12 +82,15 @@ def create_app(overrides: dict | None = None, environ: dict | None = None) -> Fl
 
     scheduler.load_jobs()  # every service's scheduled jobs, for the scheduler and the admin page
 
+    from app import assisted, kiosk
     from app.account.routes import bp as account_bp
     from app.admin.routes import bp as admin_bp
+    from app.assisted.routes import bp as assisted_bp
     from app.auth.routes import bp as auth_bp
     from app.bookings.routes import bp as bookings_bp
     from app.council_tax.routes import bp as council_tax_bp
     from app.forms_engine.routes import bp as forms_bp
+    from app.kiosk.routes import bp as kiosk_bp
     from app.pages.routes import bp as pages_bp
     from app.parking.routes import bp as parking_bp
     from app.payments.routes import bp as payments_bp
@@ -105,9 +108,13 @@ def create_app(overrides: dict | None = None, environ: dict | None = None) -> Fl
         bookings_bp,
         parking_bp,
         street_reports_bp,
+        assisted_bp,
         council_tax_bp,
+        kiosk_bp,
     ):
         app.register_blueprint(blueprint)
+    kiosk.init_app(app)  # on a shared device: nothing kept for the next person
+    assisted.init_app(app)  # while a volunteer helps someone: only what the consent covers
     from app.api import register_api_blueprint
     from app.parking.api import bp as enforcement_api_bp
 

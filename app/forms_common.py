@@ -154,3 +154,14 @@ class GovSelectField(ChoiceValidation, SelectField):
     def __init__(self, label=None, validators=None, *, choice_message, **kwargs):
         super().__init__(label, validators, **kwargs)
         self.choice_message = choice_message
+
+
+class NoAngleBrackets:
+    """Refuses < and > in a name people will read back (a person's, a place's)."""
+
+    def __init__(self, message):
+        self.message = message
+
+    def __call__(self, form, field):
+        if isinstance(field.data, str) and ("<" in field.data or ">" in field.data):
+            raise StopValidation(self.message)

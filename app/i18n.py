@@ -1,6 +1,6 @@
 """Language selection (cookie, then account, then browser) and bilingual template helpers."""
 
-from flask import current_app, request
+from flask import current_app, g, request
 from flask_babel import format_date, format_datetime, get_locale
 from flask_login import current_user
 
@@ -15,6 +15,9 @@ def select_locale() -> str:
         return chosen
     if current_user and current_user.is_authenticated and current_user.language in supported:
         return current_user.language
+    kiosk = g.get("kiosk")
+    if kiosk is not None and kiosk.language in supported:
+        return kiosk.language  # a kiosk's start page is in the language it is set to
     return request.accept_languages.best_match(supported) or current_app.config["BABEL_DEFAULT_LOCALE"]
 
 

@@ -99,7 +99,7 @@ def service_navigation() -> Markup:
     if signed_in:
         if endpoint == "account.requests":
             active = "requests"
-        elif endpoint.startswith(("account.", "staff.", "admin.")):
+        elif endpoint.startswith(("account.", "staff.", "admin.", "assisted.")):
             active = endpoint.split(".")[0]
         else:
             active = ""
@@ -114,6 +114,7 @@ def service_navigation() -> Markup:
         signed_in=signed_in,
         staff=signed_in and current_user.is_staff,
         admin=signed_in and current_user.role.value == "admin",
+        volunteer=signed_in and current_user.role.value == "volunteer",
         active=active,
     )
     if signed_in:

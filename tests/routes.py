@@ -32,6 +32,8 @@ EXAMPLE_ARGUMENTS = {
     "reference": lambda: "ACDE-FGHJ",
     "key_id": lambda: 1,
     "place_id": lambda: 1,
+    "kiosk_id": lambda: 1,  # a kiosk (the demo data enrols one at the demo library)
+    "session_id": lambda: 1,  # a volunteer's session helping someone (the demo data has one)
     "organisation_id": lambda: 1,
     "membership_id": lambda: 1,
     "invitation_id": lambda: 1,

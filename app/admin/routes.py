@@ -66,4 +66,4 @@ def scheduled_jobs():
 
 
 # The API key and place pages register on this blueprint too.
-from app.admin import api_key_routes, place_routes  # noqa: E402, F401
+from app.admin import api_key_routes, kiosk_routes, place_routes  # noqa: E402, F401

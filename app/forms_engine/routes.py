@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
+from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.datastructures import CombinedMultiDict
@@ -12,12 +12,13 @@ from app.form_model import journey, question_types
 from app.form_model.schema import Definition
 from app.forms_engine import panels, questions
 from app.i18n import current_language
-from app.models import Channel, Role, SatisfactionRating
+from app.models import Channel, SatisfactionRating
 from app.services import bookings, cases, form_journeys, organisations, paid_forms, satisfaction
 from app.services.errors import ServiceError
 
 bp = Blueprint("forms", __name__, url_prefix="/services", template_folder="templates")
 SESSION_KEY = "form_journeys"
+ASSISTED_SESSION_KEY = "assisted_form_journeys"
 
 
 def _definition(form_id: str) -> Definition:
@@ -33,11 +34,25 @@ def _may_start(definition: Definition) -> bool:
     return definition.allows_guests
 
 
+def _helping():
+    """The volunteer's session helping someone, if this request is made while helping (app/assisted)."""
+    return g.get("assisted_session")
+
+
+def _journeys_key() -> str:
+    """Journeys made while helping someone are kept apart from the volunteer's own, and forgotten
+    when they stop helping."""
+    return ASSISTED_SESSION_KEY if _helping() is not None else SESSION_KEY
+
+
 def _current_journey(definition: Definition):
-    token = session.get(SESSION_KEY, {}).get(definition.id)
+    token = session.get(_journeys_key(), {}).get(definition.id)
     found = form_journeys.find(token, definition.id)
     if found is not None and found.user_id not in (None, _user_id()) and found.acting_user_id != _user_id():
         return None  # a journey started by someone else who used this browser
+    helping = _helping()
+    if found is not None and found.assisted_session_id != (helping.id if helping is not None else None):
+        return None  # made while helping someone else, or for the volunteer themselves
     if found is not None and found.case_id is None and found.form_version != definition.version:
         form_journeys.upgrade(found, definition)
     return found
@@ -59,16 +74,29 @@ def _user_id():
 
 
 def _remember(definition: Definition, found) -> None:
-    tokens = dict(session.get(SESSION_KEY, {}))
+    key = _journeys_key()
+    tokens = dict(session.get(key, {}))
     tokens[definition.id] = found.token
-    session[SESSION_KEY] = tokens
+    session[key] = tokens
 
 
 def _journey_or_new(definition: Definition):
     found = _current_journey(definition)
     if found is not None and found.case_id is None:
         return found
-    if current_user.is_authenticated:
+    helping = _helping()
+    if helping is not None:
+        found = form_journeys.start(
+            definition,
+            user=helping.person,
+            acting_user=current_user,
+            channel=Channel.ASSISTED,
+            assisted_session_id=helping.id,
+        )
+        _remember(definition, found)
+        return found
+    kiosk = g.get("kiosk")
+    if current_user.is_authenticated and kiosk is None:
         draft = form_journeys.find_draft(current_user, definition.id)
         if draft is not None:
             form_journeys.upgrade(draft, definition)
@@ -78,7 +106,8 @@ def _journey_or_new(definition: Definition):
         definition,
         user=current_user if current_user.is_authenticated else None,
         acting_user=None,
-        channel=Channel.ASSISTED if _is_volunteer() else Channel.ONLINE,
+        channel=Channel.ONLINE,
+        kiosk_id=kiosk.id if kiosk is not None else None,
     )
     if current_user.is_authenticated:
         acting_for = organisations.acting_for_in_session(current_user, session)
@@ -87,8 +116,10 @@ def _journey_or_new(definition: Definition):
     return found
 
 
-def _is_volunteer() -> bool:
-    return current_user.is_authenticated and current_user.role == Role.VOLUNTEER
+def _may_save_draft() -> bool:
+    """Signed in and filling in their own form on their own device: not while a volunteer helps
+    someone, nor on a kiosk (nothing is kept there for later)."""
+    return current_user.is_authenticated and _helping() is None and g.get("kiosk") is None
 
 
 def _sign_in_first():
@@ -102,7 +133,7 @@ def begin(form_id):
     if not _may_start(definition):
         return _sign_in_first()
     found = _current_journey(definition)
-    if found is None and current_user.is_authenticated:
+    if found is None and current_user.is_authenticated and _helping() is None and g.get("kiosk") is None:
         found = form_journeys.find_draft(current_user, definition.id)
         if found is not None:
             form_journeys.upgrade(found, definition)
@@ -147,7 +178,7 @@ def question_page(form_id, page_id):
     elif page.exit is None and form.validate_on_submit():
         found = _journey_or_new(definition)
         form_journeys.save_page(found, page.id, questions.answers_from(form, page.questions))
-        if request.form.get("action") == "save" and current_user.is_authenticated:
+        if request.form.get("action") == "save" and _may_save_draft():
             flash(_("Your answers have been saved. You can come back to them from your account."), "success")
             return redirect(url_for("account.requests"))
         step = form_journeys.next_step(definition, found)
@@ -156,6 +187,7 @@ def question_page(form_id, page_id):
         return redirect(_step_url(definition, step))
     return render_template(
         "forms/exit.html" if page.exit is not None else "forms/question.html",
+        may_save_draft=_may_save_draft(),
         definition=definition,
         page=page,
         form=form,

@@ -13,6 +13,7 @@ from app.models.accounts import (
     User,
 )
 from app.models.api_keys import ApiKey
+from app.models.assisted import AssistedSession, ConsentGiven, ConsentLasts
 from app.models.base import Base, utcnow
 from app.models.bookings import ACTIVE_STATUSES, Booking, BookingStatus, CollectionSlot
 from app.models.cases import (
@@ -48,6 +49,7 @@ from app.models.council_tax import (
 )
 from app.models.council_tax_requests import BatchStatus, CouncilTaxExportBatch, CouncilTaxRequest, RequestKind
 from app.models.gazetteer import GazetteerAddress, Street
+from app.models.kiosks import Kiosk
 from app.models.messages import MessageChannel, MessageStatus, OutboundMessage
 from app.models.parking import (
     EnforcementCheck,
@@ -94,6 +96,9 @@ __all__ = [
     "AccountStatus",
     "AlternativeFormat",
     "ApiKey",
+    "AssistedSession",
+    "ConsentGiven",
+    "ConsentLasts",
     "AuditEvent",
     "AuthSession",
     "Base",
@@ -119,6 +124,7 @@ __all__ = [
     "CouncilTaxReduction",
     "CouncilTaxTransaction",
     "GazetteerAddress",
+    "Kiosk",
     "Street",
     "ClosedReason",
     "StreetReport",

@@ -52,6 +52,12 @@ class FormJourney(Base):
     answers: Mapped[dict] = mapped_column(sa.JSON, default=dict)
     answered_pages: Mapped[list] = mapped_column(sa.JSON, default=list)
     case_id: Mapped[int | None] = mapped_column(sa.ForeignKey("cases.id", ondelete="SET NULL"), unique=True)
+    # A volunteer filling this in for a person, under the consent that session records.
+    assisted_session_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("assisted_sessions.id", ondelete="SET NULL"), index=True
+    )
+    # Filled in on a kiosk (a shared device at a place): never kept as a draft, and the case records the place.
+    kiosk_id: Mapped[int | None] = mapped_column(sa.ForeignKey("kiosks.id", ondelete="SET NULL"), index=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
     expires_at: Mapped[datetime] = mapped_column(index=True)
@@ -83,10 +89,17 @@ class Case(Base):
     due_date: Mapped[date]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     closed_at: Mapped[datetime | None]
+    # Where the person was helped (a volunteer's library, a kiosk), and the volunteer's session with
+    # its consent, when the request was made with help.
+    place_id: Mapped[int | None] = mapped_column(sa.ForeignKey("places.id", ondelete="SET NULL"), index=True)
+    assisted_session_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("assisted_sessions.id", ondelete="SET NULL"), index=True
+    )
 
     events: Mapped[list["CaseEvent"]] = relationship(
         back_populates="case", order_by="CaseEvent.id", cascade="all, delete-orphan"
     )
+    place: Mapped["Place | None"] = relationship()  # noqa: F821  (app.models.places, which imports accounts)
 
 
 # The inbox lists cases most urgent first, then by due date: indexes in exactly that order let the
@@ -154,6 +167,11 @@ class AuditEvent(Base):
     )
     # The person acted on (a volunteer added to a place, say), when that is not the actor.
     subject_user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"), index=True)
+    # A volunteer's session helping someone: what they did and what they were refused.
+    assisted_session_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("assisted_sessions.id", ondelete="SET NULL"), index=True
+    )
+    detail: Mapped[str | None] = mapped_column(sa.String(200))  # what was refused, a case's reference
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 

@@ -6,6 +6,7 @@ from datetime import date
 
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import selectinload
 
 from app.extensions import db
 from app.form_model import journey, question_types
@@ -17,11 +18,12 @@ from app.models import (
     CaseEventKind,
     FormDefinitionSnapshot,
     FormJourney,
+    Kiosk,
     MessageChannel,
     User,
     utcnow,
 )
-from app.services import accounts, messages, references, submit_actions, working_days
+from app.services import accounts, assisted, messages, references, submit_actions, working_days
 from app.services.errors import ServiceError
 
 
@@ -82,9 +84,18 @@ def submit(definition: Definition, found: FormJourney, *, language: str, receipt
         case.ward = case.ward or person.address_ward
         if case.contact_email is None and locked.acting_user_id is None:
             case.contact_email = person.email
+        if locked.assisted_session_id is not None:
+            # Helped by a volunteer: confirmations go to the person's own details, never to an
+            # address typed in for them.
+            case.contact_email = person.email or case.contact_email
+            case.contact_phone = person.phone or case.contact_phone
     _insert_with_unique_reference(case)
     case.events.append(CaseEvent(kind=CaseEventKind.SUBMITTED, actor_id=locked.acting_user_id, status=case.status))
     locked.case_id = case.id
+    if locked.kiosk_id is not None:
+        case.place_id = db.session.get(Kiosk, locked.kiosk_id).place_id  # sent from a kiosk there
+    if locked.assisted_session_id is not None:
+        assisted.record_submitted(locked.assisted_session_id, case)
     submit_actions.run(definition, case, locked)
     if locked.user_id is not None and locked.acting_user_id is None:
         _save_format_preference(definition, answers, db.session.get(User, locked.user_id))
@@ -167,7 +178,14 @@ def get(case_id: int) -> Case | None:
 
 
 def for_person(user: User) -> list[Case]:
-    return list(db.session.scalars(sa.select(Case).where(Case.user_id == user.id).order_by(Case.created_at.desc())))
+    return list(
+        db.session.scalars(
+            sa.select(Case)
+            .options(selectinload(Case.place))
+            .where(Case.user_id == user.id)
+            .order_by(Case.created_at.desc())
+        )
+    )
 
 
 def public_messages(case_list: list[Case]) -> dict[int, list[CaseEvent]]:

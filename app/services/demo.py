@@ -177,3 +177,62 @@ def _load_place() -> None:
     volunteer = db.session.scalar(sa.select(User).where(User.email == DEMO_VOLUNTEER))
     if not any(member.user_id == volunteer.id for member in place.volunteers):
         place.volunteers.append(PlaceVolunteer(user_id=volunteer.id))
+        db.session.flush()
+    _load_assisted_request(volunteer, place)
+    _load_kiosk(place)
+
+
+def _load_kiosk(place: Place) -> None:
+    """A kiosk enrolled at the demo library, for the admin's kiosk pages. Its cookie is not kept:
+    enrol a browser of your own at /admin/kiosks to try kiosk mode."""
+    from app.models import Kiosk
+    from app.services import kiosks
+
+    if db.session.scalar(sa.select(Kiosk.id).where(Kiosk.place_id == place.id)) is None:
+        admin = db.session.scalar(sa.select(User).where(User.email == DEMO_API_KEYS_CREATED_BY))
+        kiosks.enrol(
+            place=place,
+            name="By the front desk",
+            language="en",
+            enrolled_by=admin,
+            secret_key=current_app.config["SECRET_KEY"],
+        )
+
+
+def _load_assisted_request(volunteer: User, place: Place) -> None:
+    """The demo volunteer helped the demo resident report a missed bin at the library: the request
+    shows in the resident's requests as assisted, and on the staff audit of volunteer sessions."""
+    from datetime import timedelta
+
+    from app import form_model
+    from app.models import AssistedSession, Channel, ConsentGiven, ConsentLasts
+    from app.services import assisted, form_journeys
+
+    if db.session.scalar(sa.select(AssistedSession.id).where(AssistedSession.volunteer_id == volunteer.id)):
+        return
+    resident = db.session.scalar(sa.select(User).where(User.email == DEMO_ACCOUNTS[0].email))
+    helping = assisted.start(
+        volunteer,
+        place=place,
+        person_id=resident.id,
+        person_name=None,
+        given=ConsentGiven.IN_PERSON,
+        services=["missed-bin"],
+        lasts=ConsentLasts.VISIT,
+    )
+    definition = form_model.get("missed-bin")
+    found = form_journeys.start(
+        definition, user=resident, acting_user=volunteer, channel=Channel.ASSISTED, assisted_session_id=helping.id
+    )
+    held, _ = form_journeys.account_answers(definition, resident)
+    found.answers = {
+        **held,
+        "bins": ["recycling"],
+        "out_by_7am": "yes",
+        "collection_date": (cases.london_today() - timedelta(days=1)).isoformat(),
+        "bin_location": "By the front gate",
+        "phone": None,
+    }
+    found.answered_pages = ["bin-type", "bin-out", "collection-date", "where", "bin-location", "contact"]
+    cases.submit(definition, found, language="en")
+    assisted.end(helping, volunteer)

@@ -38,6 +38,7 @@ def find_draft(user: User, form_id: str) -> FormJourney | None:
         .where(
             FormJourney.user_id == user.id,
             FormJourney.acting_user_id.is_(None),
+            FormJourney.kiosk_id.is_(None),
             FormJourney.form_id == form_id,
             FormJourney.case_id.is_(None),
             FormJourney.expires_at > utcnow(),
@@ -54,6 +55,7 @@ def drafts_for(user: User) -> list[FormJourney]:
         .where(
             FormJourney.user_id == user.id,
             FormJourney.acting_user_id.is_(None),
+            FormJourney.kiosk_id.is_(None),
             FormJourney.case_id.is_(None),
             FormJourney.expires_at > utcnow(),
         )
@@ -62,9 +64,19 @@ def drafts_for(user: User) -> list[FormJourney]:
     return [found for found in journeys if found.updated_at > found.created_at]
 
 
-def start(definition: Definition, *, user: User | None, acting_user: User | None, channel: Channel) -> FormJourney:
+def start(
+    definition: Definition,
+    *,
+    user: User | None,
+    acting_user: User | None,
+    channel: Channel,
+    assisted_session_id: int | None = None,
+    kiosk_id: int | None = None,
+) -> FormJourney:
     """A new journey. For a signed-in person filling in their own form, answers the account already
-    holds are filled in, and pages made only of those are not asked ("tell us once")."""
+    holds are filled in, and pages made only of those are not asked ("tell us once"). A volunteer
+    helping someone (assisted_session_id) fills it in as that person, and sees none of what their
+    account holds."""
     answers, answered = {}, []
     if user is not None and acting_user is None:
         answers, answered = account_answers(definition, user)
@@ -77,11 +89,13 @@ def start(definition: Definition, *, user: User | None, acting_user: User | None
         user_id=owner_id,
         acting_user_id=acting_user.id if acting_user is not None else None,
         channel=channel,
+        assisted_session_id=assisted_session_id,
+        kiosk_id=kiosk_id,
         answers=answers,
         answered_pages=answered,
         created_at=now,
         updated_at=now,
-        expires_at=now + _lifetime(owner_id if acting_user is None else None),
+        expires_at=now + _lifetime(owner_id if acting_user is None and kiosk_id is None else None),
     )
     db.session.add(found)
     db.session.flush()
@@ -124,7 +138,8 @@ def save_page(found: FormJourney, page_id: str, page_answers: dict) -> None:
         found.answered_pages = [*found.answered_pages, page_id]
     now = utcnow()
     found.updated_at = now
-    found.expires_at = now + _lifetime(found.user_id if found.acting_user_id is None else None)
+    kept_as_draft = found.acting_user_id is None and found.kiosk_id is None
+    found.expires_at = now + _lifetime(found.user_id if kept_as_draft else None)
 
 
 def upgrade(found: FormJourney, definition: Definition) -> None:
