@@ -111,9 +111,23 @@ def registration_number(example: str) -> bool:
     return registration.is_valid(example)
 
 
+def time_of_day(example: str) -> bool:
+    from app.parking.visitor_forms import _parse_time  # the visitor session's arrival time
+
+    return _parse_time(example) is not None
+
+
+def council_tax_reference(example: str) -> bool:
+    from app.services.council_tax.links import REFERENCE_PATTERN, normalise_reference
+
+    return bool(REFERENCE_PATTERN.match(normalise_reference(example)))
+
+
 # Checked in this order: the message's own words first.
 BY_WORDS = [
-    (re.compile(r"registration", re.I), registration_number),
+    (re.compile(r"registration|number plate", re.I), registration_number),
+    (re.compile(r"account reference|top of your bill", re.I), council_tax_reference),
+    (re.compile(r"\btime\b|24-hour clock", re.I), time_of_day),
     (re.compile(r"phone", re.I), phone),
     (re.compile(r"email", re.I), email),
     (re.compile(r"postcode", re.I), postcode),
