@@ -221,6 +221,8 @@ def _load_assisted_request(volunteer: User, place: Place) -> None:
         lasts=ConsentLasts.VISIT,
     )
     definition = form_model.get("missed-bin")
+    if definition is None:  # a council (or a test) without the missed bin form
+        return
     found = form_journeys.start(
         definition, user=resident, acting_user=volunteer, channel=Channel.ASSISTED, assisted_session_id=helping.id
     )

@@ -64,10 +64,12 @@ def path(driver) -> str:
     return urlsplit(driver.current_url).path
 
 
-def press_continue(driver) -> None:
+def press_continue(driver, *, last: bool = False) -> None:
     old_page = driver.find_element(By.TAG_NAME, "html").id
-    # The button with no name: not "Save and come back later", not "Find address".
-    driver.find_element(By.CSS_SELECTOR, "main form button[type=submit]:not([name])").click()
+    # The button with no name: not "Save and come back later", not "Find address". On check your
+    # answers the send button is the last (`last`): "Follow this report instead" may come before it.
+    buttons = driver.find_elements(By.CSS_SELECTOR, "main form button[type=submit]:not([name])")
+    (buttons[-1] if last else buttons[0]).click()
     WebDriverWait(driver, 10, ignored_exceptions=(WebDriverException,)).until(
         lambda d: d.find_element(By.TAG_NAME, "html").id != old_page
     )
@@ -234,7 +236,8 @@ def test_every_page_of_every_form_passes_axe_in_every_state(live, browsers, reco
                     press_continue(driver)
                     failures.extend(f"{width} {label} sent empty: {p}" for p in check_error_state(driver))
                     check(driver, width, f"{label} sent empty")
-                address = next((q for q in step.questions if q.type in ("address", "parking_address")), None)
+                address_types = ("address", "parking_address", "parking_visitor_address")
+                address = next((q for q in step.questions if q.type in address_types), None)
                 if address is not None:
                     answer_address(driver, address, partial(check, width=width), label, failures)
                     continue
@@ -250,7 +253,7 @@ def test_every_page_of_every_form_passes_axe_in_every_state(live, browsers, reco
                 press_continue(driver)
             assert path(driver) == f"/services/{form_id}/check-answers", driver.current_url
             check(driver, width, f"{role} {language} {form_id} check answers")
-            press_continue(driver)
+            press_continue(driver, last=True)
             if definition.payment is not None:
                 pay_on_the_payment_page(driver, partial(check, width=width), f"{role} {language} {form_id}", failures)
             assert path(driver) == f"/services/{form_id}/confirmation", driver.current_url
