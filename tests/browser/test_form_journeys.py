@@ -94,7 +94,7 @@ def answer_address(driver, question, check, label, failures) -> None:
     click_and_wait(driver, driver.find_element(By.NAME, f"{name}-find"))
     check(driver, label=f"{label} addresses found")
     Select(driver.find_element(By.ID, f"{name}-uprn")).select_by_index(1)
-    if question.in_area_only or question.type == "parking_address":
+    if question.in_area_only or question.type in ("parking_address", "parking_visitor_address"):
         press_continue(driver)
         return
     click_and_wait(driver, driver.find_element(By.CSS_SELECTOR, "main a[href*='address=manual']"))
