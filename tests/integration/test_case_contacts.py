@@ -50,7 +50,7 @@ def test_a_call_chasing_a_request_within_its_standard_is_recorded_as_avoidable_i
 
 def test_a_contact_after_the_due_date_or_about_a_closed_request_is_not_avoidable(app, database, client):
     case = make_case(app, client)
-    staff = staff_client(client)
+    staff_client(client)
     case.due_date = (datetime.now(UTC) - timedelta(days=2)).date()
     db.session.flush()
     page = client.get(f"/staff/cases/{case.reference}")
