@@ -28,6 +28,7 @@ from app.models.cases import (
     SatisfactionRating,
     SatisfactionResponse,
 )
+from app.models.contacts import CaseContact, ContactChannel
 from app.models.council_tax import (
     AccountStatus,
     CouncilTaxAccount,
@@ -103,6 +104,8 @@ __all__ = [
     "AuthSession",
     "Base",
     "Case",
+    "CaseContact",
+    "ContactChannel",
     "CaseEvent",
     "CaseEventKind",
     "CaseStatus",
