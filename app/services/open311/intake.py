@@ -143,7 +143,8 @@ def contact_answers(found: Service, fields: dict[str, str]) -> dict:
             answers["phone"] = accounts.parse_uk_phone(fields["phone"])
         except ServiceError:
             raise Open311Error(400, "phone is not a UK phone number") from None
-    by = next((contact for contact in ("email", "phone") if contact in answers and contact in found.contact_questions), None)
+    usable = [contact for contact in ("email", "phone") if contact in answers and contact in found.contact_questions]
+    by = usable[0] if usable else None
     if by is None:
         raise Open311Error(400, "Send email or phone, so we can tell the person about progress")
     chosen = {found.contact_questions[by]: answers[by]}

@@ -27,7 +27,7 @@ from app.services.open311.errors import Open311Error
 LONDON = ZoneInfo("Europe/London")
 DEFAULT_WINDOW = timedelta(days=90)  # without start_date: the last 90 days, as the standard suggests
 MAX_REQUESTS = 1000  # the most one call returns (newest first)
-TOKEN_PURPOSE = "open311-token"
+TOKEN_PURPOSE = "open311-token"  # noqa: S105  (a salt for signing, not a secret)
 TOKEN_DAYS = 30
 CLOSED_STATES = {StreetReportState.FIXED, StreetReportState.CLOSED_NOT_FIXED}
 OPEN_STATES = set(StreetReportState) - CLOSED_STATES
