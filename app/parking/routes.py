@@ -10,7 +10,7 @@ from flask_login import current_user, login_required
 from app.i18n import current_language
 from app.parking import panels  # noqa: F401  (registers the check-your-answers panel)
 from app.services import gazetteer, parking
-from app.services.parking import permits, vehicle_changes
+from app.services.parking import cancellations, permits, vehicle_changes
 from app.services.vehicles import VehicleAnswer
 
 bp = Blueprint("parking", __name__, url_prefix="/services/parking-permits", template_folder="templates")
@@ -81,11 +81,13 @@ def permit_page(reference):
         address=gazetteer.get(permit.uprn),
         language=current_language(),
         can_change=vehicle_changes.can_change(permit),
+        can_cancel=cancellations.can_cancel(permit),
         changes=vehicle_changes.history(permit),
     )
 
 
 from app.parking import (  # noqa: E402, F401  (more pages on these blueprints)
+    cancel_routes,
     staff_visitor_routes,
     vehicle_change_routes,
     visitor_routes,

@@ -58,6 +58,17 @@ class VisitorRules(Strict):
         return self
 
 
+class CancellationRules(Strict):
+    """What a holder gets back when they cancel a resident permit: the price of each whole month
+    left (or each day left, if whole_months_only is false) less the admin fee; nothing below the
+    minimum, and nothing in the permit's last months."""
+
+    admin_fee_pence: Annotated[int, Field(ge=0, le=100_000)] = 0
+    whole_months_only: bool = True
+    minimum_refund_pence: Annotated[int, Field(ge=0, le=100_000)] = 0
+    no_refund_in_last_months: Annotated[int, Field(ge=0, le=12)] = 0
+
+
 class ParkingSettings(Strict):
     zones: list[Zone] = Field(min_length=1)
     reasons: list[Reason] = Field(default_factory=list)
@@ -70,6 +81,7 @@ class ParkingSettings(Strict):
     # How long each enforcement check is kept in the log.
     enforcement_log_days: Annotated[int, Field(ge=1, le=3650)] = 90
     visitors: VisitorRules = VisitorRules()
+    cancellation: CancellationRules = CancellationRules()
 
     @model_validator(mode="after")
     def _codes_differ(self) -> ParkingSettings:
