@@ -27,7 +27,7 @@ from app.models import (
     SatisfactionRating,
     SatisfactionResponse,
 )
-from app.services import cases, references
+from app.services import cases, channel_figures_counts, references
 
 LONDON = ZoneInfo("Europe/London")
 SERVICES = ("missed-bin", "bulky-waste", "fly-tipping", "alternative-formats", "parking-permits", "litter")
@@ -180,4 +180,5 @@ def load(today: date) -> int:
             ],
         )
     db.session.flush()
+    channel_figures_counts.rebuild()  # bulk inserts are not counted as they happen
     return len(case_rows)
