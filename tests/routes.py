@@ -16,6 +16,7 @@ NOT_PAGES = {
     "account.download_data",
     "pages.switch_language",
     "staff.collections_csv",
+    "staff.figures_csv",
     "street_reports.photo",  # an image
 }
 
