@@ -279,3 +279,23 @@ def test_the_readmes_dog_fouling_example_is_accepted(open311):
         **{"attribute[often]": "no"},
     )
     assert report.category == "dog-fouling" and report.case.channel == Channel.OPEN311
+
+
+def test_the_demo_key_sends_a_report_that_reaches_the_staff_inbox(client, admin):
+    from app.services import demo
+
+    demo_key = next(found for found in demo.DEMO_API_KEYS if found.scope == api_keys.OPEN311)
+    api_keys.create_demo_key(demo_key.name, demo_key.scope, demo_key.secret, created_by=admin)
+    db.session.commit()
+    report = post(Open311Client(client.raw, "xml", api_key=demo_key.secret))
+    sign_in(client, make_user(role=Role.STAFF))
+    assert report.case.reference in client.get("/staff/cases").text
+
+
+def test_reports_sent_through_open311_are_counted_as_their_own_channel_in_the_figures(client, open311):
+    post(open311)
+    sign_in(client, make_user(role=Role.MANAGER))
+    page = client.get("/staff/figures")
+    assert "Open311 (another system)" in page.text
+    download = client.raw.get("/staff/figures/download?table=shares")
+    assert download.status_code == 200 and "Open311 (another system)" in download.text
