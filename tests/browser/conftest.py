@@ -109,6 +109,8 @@ def live(tmp_path_factory, live_stripe, local_dvla):
             "parking.change_vehicle",
             "parking.change_vehicle_paid",
             "parking.cancel_permit",
+            "parking.renew_permit",
+            "parking.renew_permit_paid",
         ):
             arguments[endpoint] = {"reference": permit_reference}
         yield Live(server.url, app, arguments, live_stripe)

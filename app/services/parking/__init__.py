@@ -39,6 +39,7 @@ from app.services.parking import (  # noqa: E402, F401  (a job; submit actions; 
     cancellations,
     enforcement,
     issue,
+    renewals,
     vehicle_changes,
     visitor_packs,
 )
