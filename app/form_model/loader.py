@@ -172,6 +172,8 @@ def _check_condition(definition, condition: Condition, earlier: dict[str, int], 
         return [(f"{where}.question", f"conditions can only use {', '.join(usable)} questions")]
     if condition.includes is not None and not question.kind.many_values:
         return [(f"{where}.includes", "includes is for questions with several answers: use equals or one_of")]
+    if condition.includes_any is not None and not question.kind.many_values:
+        return [(f"{where}.includes_any", "includes_any is for questions with several answers: use one_of")]
     unknown = [value for value in condition.values if value not in question.option_values]
     if unknown:
         return [(where, f"{', '.join(map(repr, unknown))} is not an answer to {condition.question!r}")]

@@ -156,18 +156,21 @@ class Question(Strict):
 
 
 class Condition(Strict):
-    """Show a page only when an earlier answer matches. One of equals, one_of or includes."""
+    """Show a page only when an earlier answer matches. One of equals, one_of, includes or
+    includes_any."""
 
     question: Identifier
     equals: str | None = None
     one_of: list[str] | None = None
     includes: str | None = None  # for checkboxes: this box was ticked
+    includes_any: list[str] | None = Field(default=None, min_length=1)  # for checkboxes: any of these was ticked
 
     @model_validator(mode="after")
     def _one_test(self) -> Condition:
-        given = [name for name in ("equals", "one_of", "includes") if getattr(self, name) is not None]
+        tests = ("equals", "one_of", "includes", "includes_any")
+        given = [name for name in tests if getattr(self, name) is not None]
         if len(given) != 1:
-            raise ValueError("a condition needs exactly one of equals, one_of or includes")
+            raise ValueError("a condition needs exactly one of equals, one_of, includes or includes_any")
         return self
 
     def holds(self, answer) -> bool:
@@ -175,11 +178,15 @@ class Condition(Strict):
             return answer == self.equals
         if self.one_of is not None:
             return answer in self.one_of
+        if self.includes_any is not None:
+            return isinstance(answer, list) and any(value in answer for value in self.includes_any)
         return isinstance(answer, list) and self.includes in answer
 
     @property
     def values(self) -> list[str]:
-        return [self.equals] if self.equals is not None else (self.one_of or [self.includes])
+        if self.equals is not None:
+            return [self.equals]
+        return self.one_of or self.includes_any or [self.includes]
 
 
 class Page(Strict):

@@ -28,6 +28,7 @@ from app.models.cases import (
     SatisfactionRating,
     SatisfactionResponse,
 )
+from app.models.contacts import CaseContact, ContactChannel
 from app.models.council_tax import (
     AccountStatus,
     CouncilTaxAccount,
@@ -57,6 +58,7 @@ from app.models.parking import (
     ParkingEligibility,
     ParkingPermit,
     ParkingPermitChange,
+    ParkingPermitReminder,
     PermitStatus,
     VisitorAccount,
     VisitorFavourite,
@@ -80,6 +82,7 @@ __all__ = [
     "CouncilTaxRequest",
     "RequestKind",
     "ParkingPermitChange",
+    "ParkingPermitReminder",
     "VisitorAccount",
     "VisitorFavourite",
     "VisitorLedgerEntry",
@@ -103,6 +106,8 @@ __all__ = [
     "AuthSession",
     "Base",
     "Case",
+    "CaseContact",
+    "ContactChannel",
     "CaseEvent",
     "CaseEventKind",
     "CaseStatus",

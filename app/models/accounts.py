@@ -12,6 +12,7 @@ class Role(enum.StrEnum):
     RESIDENT = "resident"
     VOLUNTEER = "volunteer"
     STAFF = "staff"
+    MANAGER = "manager"  # staff who also see the council's channel-shift figures
     ADMIN = "admin"
 
 
@@ -83,7 +84,7 @@ class User(UserMixin, Base):
 
     @property
     def is_staff(self) -> bool:
-        return self.role in (Role.STAFF, Role.ADMIN)
+        return self.role in (Role.STAFF, Role.MANAGER, Role.ADMIN)
 
     @property
     def has_address(self) -> bool:

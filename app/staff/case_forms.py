@@ -41,6 +41,25 @@ class NoteForm(BaseForm):
     )
 
 
+CONTACT_CHANNEL_LABELS = {
+    "telephone": _l("Phone call"),
+    "face_to_face": _l("Visit (face to face)"),
+    "letter": _l("Letter"),
+    "email": _l("Email"),
+}
+
+
+class ContactForm(BaseForm):
+    """Two clicks from the case: how they got in touch, then the button."""
+
+    channel = GovRadioField(
+        _l("How did they contact us about this request?"),
+        validators=[Required(message=_l("Select how they contacted us"))],
+        choices=list(CONTACT_CHANNEL_LABELS.items()),
+        choice_message=_l("Select how they contacted us"),
+    )
+
+
 class AssignForm(BaseForm):
     """Only a CSRF token: the button pressed says what to do."""
 

@@ -9,11 +9,18 @@ from app.form_model import journey, question_types
 from app.form_model.schema import Audience
 from app.forms_engine.routes import SESSION_KEY
 from app.i18n import current_language
-from app.models import CaseStatus, Channel
+from app.models import CaseStatus, Channel, ContactChannel
 from app.security import staff_required
-from app.services import bookings, case_work, cases, form_journeys, paid_forms, street_reports, uploads
+from app.services import bookings, case_contacts, case_work, cases, form_journeys, paid_forms, street_reports, uploads
 from app.services.errors import ServiceError
-from app.staff.case_forms import AssignForm, CaseStatusForm, NoteForm, PhoneRequestForm
+from app.staff.case_forms import (
+    CONTACT_CHANNEL_LABELS,
+    AssignForm,
+    CaseStatusForm,
+    ContactForm,
+    NoteForm,
+    PhoneRequestForm,
+)
 from app.staff.routes import bp, page_number
 from app.template_helpers import case_status_label
 
@@ -61,7 +68,7 @@ def _case_or_404(reference: str):
     return case
 
 
-def _show_case(case, *, status_form=None, note_form=None):
+def _show_case(case, *, status_form=None, note_form=None, contact_form=None):
     case_work.record_view(case, current_user)
     definition = cases.definition_for(case)
     language = current_language()
@@ -75,7 +82,12 @@ def _show_case(case, *, status_form=None, note_form=None):
         )
         for row in journey.summary(definition, case.answers, language)
     ]
-    people = case_work.people_by_id({event.actor_id for event in case.events} | {case.assigned_to_id})
+    contacts = case_contacts.for_case(case)
+    people = case_work.people_by_id(
+        {event.actor_id for event in case.events}
+        | {contact.recorded_by_id for contact in contacts}
+        | {case.assigned_to_id}
+    )
     return render_template(
         "staff/case.html",
         case=case,
@@ -86,11 +98,14 @@ def _show_case(case, *, status_form=None, note_form=None):
         status_form=status_form or CaseStatusForm(data={"status": case.status.value}),
         note_form=note_form or NoteForm(),
         assign_form=AssignForm(),
+        contact_form=contact_form or ContactForm(),
+        contacts=contacts,
+        contact_labels=CONTACT_CHANNEL_LABELS,
         receipts=paid_forms.receipts_for(case),
         booking=bookings.for_case(case),
         street_report=street_reports.for_case(case),
         # The form sent with mistakes, for the error summary and the "Error:" title.
-        form=next((sent for sent in (status_form, note_form) if sent is not None and sent.errors), None),
+        form=next((sent for sent in (status_form, note_form, contact_form) if sent is not None and sent.errors), None),
     )
 
 
@@ -141,6 +156,23 @@ def case_note(reference):
         flash(_("Note added"), "success")
         return redirect(url_for("staff.case_page", reference=reference))
     return _show_case(case, note_form=form)
+
+
+@bp.post("/cases/<reference>/contacts")
+@staff_required
+def case_contact(reference):
+    case = _case_or_404(reference)
+    form = ContactForm()
+    if form.validate_on_submit():
+        contact = case_contacts.record(case, current_user, ContactChannel(form.channel.data))
+        flash(
+            _("Contact recorded: avoidable, the request was still within its service standard")
+            if contact.avoidable
+            else _("Contact recorded"),
+            "success",
+        )
+        return redirect(url_for("staff.case_page", reference=reference))
+    return _show_case(case, contact_form=form)
 
 
 @bp.post("/cases/<reference>/assign")

@@ -104,7 +104,14 @@ def live(tmp_path_factory, live_stripe, local_dvla):
             arguments[endpoint] = {"reference": booking.reference}
         arguments["staff.collections"] = {"round": booking.round_id, "date": booking.day.isoformat()}
         permit_reference = _make_permit(app, demo.DEMO_ACCOUNTS[0])
-        for endpoint in ("parking.permit_page", "parking.change_vehicle", "parking.change_vehicle_paid"):
+        for endpoint in (
+            "parking.permit_page",
+            "parking.change_vehicle",
+            "parking.change_vehicle_paid",
+            "parking.cancel_permit",
+            "parking.renew_permit",
+            "parking.renew_permit_paid",
+        ):
             arguments[endpoint] = {"reference": permit_reference}
         yield Live(server.url, app, arguments, live_stripe)
     close_vehicle_client(app)

@@ -18,7 +18,7 @@ from tests.integration.test_form_engine import submit
 
 pytestmark = pytest.mark.db
 
-CATEGORIES = ["fly-tipping", "graffiti", "litter", "dog-fouling"]
+CATEGORIES = ["fly-tipping", "graffiti", "abandoned-vehicle", "litter", "dog-fouling"]
 
 
 def definition(app, form_id):
@@ -40,6 +40,7 @@ def test_the_service_page_lists_our_categories_and_sends_the_countys_to_the_coun
     assert ours == [
         ("Report fly-tipping", "/services/fly-tipping"),
         ("Report graffiti", "/services/graffiti"),
+        ("Report an abandoned vehicle", "/services/abandoned-vehicle"),
         ("Report litter", "/services/litter"),
         ("Report dog fouling", "/services/dog-fouling"),
     ]
@@ -60,7 +61,8 @@ def test_the_home_page_lists_the_service_once_not_each_category(client):
     home = client.get("/")
     titles = [a.get_text(strip=True) for a in home.soup.select("main h3 a")]
     assert "Report a street problem" in titles
-    assert not {"Report fly-tipping", "Report graffiti", "Report litter", "Report dog fouling"} & set(titles)
+    categories = {"Report fly-tipping", "Report graffiti", "Report an abandoned vehicle", "Report litter"}
+    assert not (categories | {"Report dog fouling"}) & set(titles)
 
 
 def test_every_category_is_a_form_with_a_location_that_makes_a_street_report(app):
@@ -75,7 +77,14 @@ def test_every_category_is_a_form_with_a_location_that_makes_a_street_report(app
 
 
 @pytest.mark.parametrize(
-    ("form_id", "urgent"), [("fly-tipping", True), ("graffiti", True), ("litter", True), ("dog-fouling", False)]
+    ("form_id", "urgent"),
+    [
+        ("fly-tipping", True),
+        ("graffiti", True),
+        ("abandoned-vehicle", True),
+        ("litter", True),
+        ("dog-fouling", False),
+    ],
 )
 def test_a_guest_reports_each_category_and_gets_a_case_with_its_place_ward_and_due_date(app, client, form_id, urgent):
     found = definition(app, form_id)
@@ -223,4 +232,4 @@ def test_the_settings_refuse_a_category_listed_twice():
 def test_due_dates_differ_by_category(app):
     with app.app_context():
         days = {form_id: form_model.get(form_id).service_standard_days for form_id in CATEGORIES}
-    assert days == {"fly-tipping": 5, "graffiti": 10, "litter": 3, "dog-fouling": 5}
+    assert days == {"fly-tipping": 5, "graffiti": 10, "abandoned-vehicle": 5, "litter": 3, "dog-fouling": 5}

@@ -7,6 +7,7 @@ import pytest
 from click.testing import CliRunner
 
 from app.form_model.loader import DefinitionError, load_folder, parse
+from app.form_model.schema import Condition
 from app.forms_engine import DEFAULT_FOLDER
 
 VALID = textwrap.dedent(
@@ -95,6 +96,14 @@ def test_every_definition_shipped_with_doorstep_is_valid():
         ),
         (("id: tiny", "id: other"), "tiny.yaml: id: the id 'other' must match the file name 'tiny'"),
         (("pages:", "pages: [\n"), "tiny.yaml: line"),
+        (
+            ("{question: kind, equals: big}", "{question: kind, includes_any: [big]}"),
+            "pages[1].show_if[0].includes_any: includes_any is for questions with several answers: use one_of",
+        ),
+        (
+            ("{question: kind, equals: big}", "{question: kind, equals: big, includes_any: [big]}"),
+            "a condition needs exactly one of equals, one_of, includes or includes_any",
+        ),
     ],
 )
 def test_mistakes_are_reported_with_file_place_and_reason(tmp_path, change, expected):
@@ -193,3 +202,13 @@ def test_a_format_preference_must_point_at_real_questions_and_answers(tmp_path):
         "tiny.yaml: submit.save_format_preference.point_size_question: 'nowhere' is not a question in this form"
         in problems
     )
+
+
+def test_includes_any_holds_when_any_of_its_boxes_was_ticked():
+    condition = Condition(question="state", includes_any=["burnt_out", "leaking"])
+    assert condition.holds(["damaged", "leaking"]) is True
+    assert condition.holds(["burnt_out"]) is True
+    assert condition.holds(["damaged"]) is False
+    assert condition.holds([]) is False
+    assert condition.holds("leaking") is False  # not a checkboxes answer
+    assert condition.values == ["burnt_out", "leaking"]

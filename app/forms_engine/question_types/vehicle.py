@@ -20,11 +20,12 @@ from __future__ import annotations
 from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from pydantic import BaseModel, ConfigDict
 from wtforms import Field
 from wtforms.utils import unset_value
 
 from app.form_model.question_types import FieldContext, QuestionKind, register
-from app.form_model.schema import Question
+from app.form_model.schema import Question, Text
 from app.forms_common import CONTROL_CHARACTERS
 from app.forms_engine.question_types.base import label_and_hint
 from app.services import tokens, vehicles
@@ -47,6 +48,21 @@ FUEL_TYPES = {
     "GAS BI-FUEL": _l("Gas bi-fuel"),
     "OTHER": _l("Other"),
 }
+
+
+class VehicleSettings(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    # Shown with the DVLA's details when the vehicle is taxed and has a valid MOT (an abandoned
+    # vehicle report says it is probably not abandoned). The person can still go on.
+    when_taxed_with_mot: Text | None = None
+
+
+def is_taxed_with_valid_mot(details: vehicles.VehicleDetails | None) -> bool:
+    return (
+        details is not None
+        and details.tax_status == vehicles.TaxStatus.TAXED
+        and details.mot_status == vehicles.MotStatus.VALID
+    )
 
 
 def fuel_label(fuel_type: str | None) -> str:
@@ -85,10 +101,20 @@ class VehicleField(Field):
     error summary links to the box at fault. All the work happens when the page is sent: `process`
     decides what to show and what to store; `validate` reports it."""
 
-    def __init__(self, label=None, validators=None, *, optional: bool, error_name: str, **kwargs):
+    def __init__(
+        self,
+        label=None,
+        validators=None,
+        *,
+        optional: bool,
+        error_name: str,
+        taxed_with_mot_notice: str | None = None,
+        **kwargs,
+    ):
         super().__init__(label, validators, **kwargs)
         self.optional = optional
         self.error_name = error_name
+        self.taxed_with_mot_notice = taxed_with_mot_notice
 
     # --- what the page shows ------------------------------------------------------------------------
 
@@ -252,6 +278,13 @@ class VehicleField(Field):
     def fuel_choices(self) -> list[tuple[str, str]]:
         return [(value, fuel_label(value)) for value in vehicle_answers.ENTERED_FUEL_TYPES]
 
+    @property
+    def notice(self) -> str | None:
+        """The definition's words for a vehicle the DVLA says is taxed with a valid MOT, if it has any."""
+        if self.taxed_with_mot_notice and is_taxed_with_valid_mot(self.details):
+            return self.taxed_with_mot_notice
+        return None
+
     def shown_details(self) -> list[tuple[str, str]]:
         details = self.details
         if details is None:
@@ -277,13 +310,19 @@ class VehicleKind(QuestionKind):
     source (dvla, entered or unchecked), details, entered and problem (see VehicleAnswer)."""
 
     name = "vehicle"
+    settings_model = VehicleSettings
     own_page = True
     template = "question_types/vehicle.html"
 
     def field(self, question: Question, context: FieldContext):
         label, hint = label_and_hint(question, context.language)
+        notice = question.typed_settings().when_taxed_with_mot
         return VehicleField(
-            label, description=hint, optional=question.optional, error_name=question.error_name.get(context.language)
+            label,
+            description=hint,
+            optional=question.optional,
+            error_name=question.error_name.get(context.language),
+            taxed_with_mot_notice=notice.get(context.language) if notice else None,
         )
 
     def is_interim(self, field) -> bool:

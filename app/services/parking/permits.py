@@ -13,8 +13,9 @@ from zoneinfo import ZoneInfo
 import sqlalchemy as sa
 
 from app.extensions import db
-from app.models import ParkingPermit, PermitStatus, utcnow
+from app.models import Case, ParkingPermit, PermitStatus, utcnow
 from app.models.parking import LIVE_STATUSES
+from app.services import paid_forms
 
 LONDON = ZoneInfo("Europe/London")
 
@@ -121,3 +122,31 @@ def current_permit_for_vehicle(vrm: str) -> ParkingPermit | None:
         .order_by(ParkingPermit.ends_at.desc())
         .limit(1)
     )
+
+
+def locked(permit_id: int) -> ParkingPermit | None:
+    """The permit, read again with its row locked until the transaction ends."""
+    return db.session.scalar(
+        sa.select(ParkingPermit)
+        .where(ParkingPermit.id == permit_id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    )
+
+
+def refundable_pence(permit: ParkingPermit) -> int:
+    """What is left to refund of what was paid for the permit (its case's payments)."""
+    case = db.session.get(Case, permit.case_id) if permit.case_id else None
+    return paid_forms.refundable_pence(case) if case is not None else 0
+
+
+def refund_to_card(permit: ParkingPermit, pence: int, *, reason: str, actor_id: int | None) -> int:
+    """Refund up to `pence` of what was paid for the permit, through Stripe, to the card that paid;
+    what was refunded (never more than is left to refund)."""
+    case = db.session.get(Case, permit.case_id) if permit.case_id else None
+    if case is None:
+        return 0
+    pence = min(pence, paid_forms.refundable_pence(case))
+    if pence > 0:
+        paid_forms.refund_case(case, pence, reason=reason, actor_id=actor_id)
+    return max(pence, 0)

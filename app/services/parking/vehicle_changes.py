@@ -23,7 +23,7 @@ from app import form_model
 from app.extensions import db
 from app.models import Case, ParkingPermit, ParkingPermitChange, Payment, PermitStatus, utcnow
 from app.money import pounds
-from app.services import case_work, paid_forms, payments
+from app.services import case_work, payments
 from app.services.errors import ServiceError
 from app.services.parking import permits
 from app.services.parking.permits import LONDON
@@ -105,15 +105,6 @@ def check_vehicle(permit: ParkingPermit, vrm: str) -> None:
         raise ServiceError("vehicle-has-permit", field="vrm")
 
 
-def _locked(permit_id: int) -> ParkingPermit:
-    return db.session.scalar(
-        sa.select(ParkingPermit)
-        .where(ParkingPermit.id == permit_id)
-        .with_for_update()
-        .execution_options(populate_existing=True)
-    )
-
-
 def change_vehicle(
     permit: ParkingPermit,
     vehicle: VehicleAnswer,
@@ -127,7 +118,7 @@ def change_vehicle(
     """Change the vehicle now when it costs the same or less (refunding the difference), or start a
     payment for the difference and change it once paid. ServiceError: "permit-not-changeable",
     "same-vehicle", "vehicle-has-permit", "vehicle-not-confirmed", "parking-quote"."""
-    permit = _locked(permit.id)
+    permit = permits.locked(permit.id)
     if not can_change(permit):
         raise ServiceError("permit-not-changeable")
     if vehicle.source != "dvla":
@@ -162,20 +153,11 @@ def change_vehicle(
         )
     refunded = 0
     if change.difference_pence < 0:
-        refunded = _refund(permit, -change.difference_pence, actor_id)
+        refunded = permits.refund_to_card(
+            permit, -change.difference_pence, reason="cheaper vehicle on parking permit", actor_id=actor_id
+        )
     _apply(permit, vehicle, change.new_price_pence, change.quote, -refunded, actor_id=actor_id, channel=channel)
     return None
-
-
-def _refund(permit: ParkingPermit, pence: int, actor_id: int | None) -> int:
-    """Refund up to `pence` of what was paid for the permit; what was refunded."""
-    case = db.session.get(Case, permit.case_id) if permit.case_id else None
-    if case is None:
-        return 0
-    pence = min(pence, paid_forms.refundable_pence(case))
-    if pence > 0:
-        paid_forms.refund_case(case, pence, reason="cheaper vehicle on parking permit", actor_id=actor_id)
-    return pence
 
 
 def _apply(
@@ -229,7 +211,7 @@ def _apply(
 @payments.when_paid(PURPOSE)
 def _difference_paid(payment: Payment) -> None:
     details = payment.details
-    permit = _locked(details["permit_id"])
+    permit = permits.locked(details["permit_id"])
     vehicle = VehicleAnswer.from_answer(details["vehicle"])
     try:
         if permit is None or not can_change(permit):
