@@ -288,3 +288,33 @@ def test_renewing_a_permit_passes_axe_in_every_state(live, browsers, recorder):
             )
             db.session.commit()
     assert not failures, "\n".join(failures[:40])
+
+
+def test_the_staff_queue_of_permits_to_check_passes_axe(live, browsers, recorder):
+    """The parking team's queue (with a permit in it), the check page and its mistake (refusing
+    without a reason), at both widths, in English and Welsh."""
+    failures = []
+    for width in WIDTHS:
+        driver = browsers(width)
+        sign_in(driver, live, "Staff")
+        for language in LANGUAGES:
+            set_language(driver, live, language)
+            driver.get(f"{live.url}/staff/parking/checks")
+            assert "PRMT-CHCK" in driver.find_element(By.ID, "parking-checks").text
+            label = f"{width} Staff {language} permits to check"
+            failures += [
+                f"{label}: {v['id']} {v['help']} {v['nodes']}" for v in recorder.check(driver, width=width, label=label)
+            ]
+            driver.get(f"{live.url}/staff/parking/checks/PRMT-CHCK")
+            label = f"{width} Staff {language} check a permit"
+            failures += [
+                f"{label}: {v['id']} {v['help']} {v['nodes']}" for v in recorder.check(driver, width=width, label=label)
+            ]
+            driver.find_element(By.CSS_SELECTOR, "input[name=decision][value=refuse]").send_keys(" ")
+            press(driver, "main form button[type=submit]")
+            label = f"{width} Staff {language} check a permit, no reason"
+            failures += [f"{label}: {problem}" for problem in check_error_state(driver)]
+            failures += [
+                f"{label}: {v['id']} {v['help']} {v['nodes']}" for v in recorder.check(driver, width=width, label=label)
+            ]
+    assert not failures, "\n".join(failures[:40])
