@@ -20,7 +20,6 @@ import re
 from flask import Blueprint, Response, current_app, g, request, url_for
 
 from app.api import api_key_required, key_parameter
-from app.models import StreetReport
 from app.services import api_keys
 from app.services.open311 import Open311Error, documents, intake, request_updates, service_list, service_requests
 
@@ -60,8 +59,8 @@ def _query() -> dict[str, str]:
     return args
 
 
-def _photo_url(report: StreetReport) -> str:
-    return url_for("street_reports.photo", report_id=report.id, _external=True)
+def _photo_url(report_id: int) -> str:
+    return url_for("street_reports.photo", report_id=report_id, _external=True)
 
 
 def _requests(found: list) -> list[dict]:

@@ -19,13 +19,15 @@ LABEL_WIDTH = 150
 BAR_HEIGHT = 26
 GAP = 12
 TEXT = "#0b0c0c"
-# Colour and pattern for each series: solid, diagonal stripes, dots, cross-hatch, horizontal lines.
+# Colour and pattern for each series: solid, diagonal stripes, dots, cross-hatch, horizontal lines,
+# checks (one for each channel, open311 included).
 SERIES = (
     ("#1d70b8", "solid"),
     ("#00703c", "stripes"),
     ("#6f3d8f", "dots"),
     ("#b04f00", "hatch"),
     ("#505a5f", "lines"),
+    ("#0b0c0c", "checks"),
 )
 
 
@@ -50,6 +52,10 @@ def _patterns(chart_id: str) -> str:
             body = (
                 f'<rect width="8" height="8" fill="#ffffff"/><path d="M0,0 L8,8 M8,0 L0,8" stroke="{colour}" '
                 'stroke-width="2"/>'
+            )
+        elif kind == "checks":
+            body = f'<rect width="8" height="8" fill="#ffffff"/><rect width="4" height="4" fill="{colour}"/>' + (
+                f'<rect x="4" y="4" width="4" height="4" fill="{colour}"/>'
             )
         else:
             body = (

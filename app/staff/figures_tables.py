@@ -24,6 +24,7 @@ TRANSACTION_LABELS = {
     "assisted": _l("Assisted by a volunteer"),
     "telephone": _l("Telephone"),
     "face_to_face": _l("Face to face"),
+    "open311": _l("Open311 (another system)"),
 }
 CONTACT_LABELS = {
     "telephone": _l("Phone call"),

@@ -95,8 +95,22 @@ SPRING = channel_figures.Filters(first_month=date(2026, 3, 1), last_month=date(2
 def test_the_figures_count_channels_months_standards_contacts_satisfaction_and_costs(app, data):
     found = channel_figures.figures(SPRING, unit_costs=COSTS, today=date(2026, 5, 1))
     assert found.months == [date(2026, 3, 1), date(2026, 4, 1)]
-    assert found.transactions[0] == {"online": 2, "kiosk": 0, "assisted": 0, "telephone": 1, "face_to_face": 0}
-    assert found.transactions[1] == {"online": 1, "kiosk": 1, "assisted": 1, "telephone": 0, "face_to_face": 1}
+    assert found.transactions[0] == {
+        "online": 2,
+        "kiosk": 0,
+        "assisted": 0,
+        "telephone": 1,
+        "face_to_face": 0,
+        "open311": 0,
+    }
+    assert found.transactions[1] == {
+        "online": 1,
+        "kiosk": 1,
+        "assisted": 1,
+        "telephone": 0,
+        "face_to_face": 1,
+        "open311": 0,
+    }
     # Answered in March: one by its due date, one late. Not answered and past due on 1 May: five.
     assert found.standards == [(2, 1), (0, 0)]
     assert found.open_past_due == 5
@@ -122,7 +136,14 @@ def test_filters_by_service_ward_and_place(app, data):
         unit_costs=COSTS,
         today=date(2026, 5, 1),
     )
-    assert by_place.channel_totals() == {"online": 0, "kiosk": 1, "assisted": 1, "telephone": 0, "face_to_face": 0}
+    assert by_place.channel_totals() == {
+        "online": 0,
+        "kiosk": 1,
+        "assisted": 1,
+        "telephone": 0,
+        "face_to_face": 0,
+        "open311": 0,
+    }
     by_ward = channel_figures.figures(
         channel_figures.Filters(SPRING.first_month, SPRING.last_month, ward="Hillside"),
         unit_costs=COSTS,
@@ -169,6 +190,7 @@ def test_the_page_with_data_its_charts_tables_and_csv(app, client, data):
         "0 (0.0%)",
         "0 (0.0%)",
         "1 (33.3%)",
+        "0 (0.0%)",
         "0 (0.0%)",
     ]
     for table in page.soup.select("section h2"):

@@ -187,6 +187,9 @@ def test_keys_missing_bad_revoked_or_for_another_api_are_refused(open311, admin,
         ({"lat": "51.5", "long": "-0.1"}, "not in our area"),
         ({"lat": None, "long": None, "address_string": "ZZ1 1ZZ"}, "not a postcode in our area"),
         ({"lat": None, "long": None, "address_id": "12345678901234567890"}, "address_id must be the property's UPRN"),
+        ({"lat": None, "long": None, "address_id": "100000009999"}, "address_id is not an address in our area"),
+        ({"lat": None, "long": None, "address_string": "Lane"}, "or the name of one street"),
+        ({"lat": None, "long": None, "address_string": "Boundary Lane"}, "That point is in Westvale District Council"),
         ({"attribute[land]": "motorway"}, "attribute[land] must be one of: road, public_space, private_land"),
         ({"attribute[land]": "private_land"}, "We do not take this report: We cannot clear waste from private land"),
         ({"attribute[amount]": None}, "attribute[amount] is required"),
@@ -203,6 +206,7 @@ def test_keys_missing_bad_revoked_or_for_another_api_are_refused(open311, admin,
         ({"description": "bad\x00byte"}, "description must not contain control characters"),
         ({"media_url": "javascript:alert(1)"}, "media_url must be an http or https address"),
         ({"email": ["a@example.com", "b@example.com"]}, "email was sent more than once"),
+        ({"media_url": ["https://example.com/a.jpg"] * 11}, "media_url takes at most 10 addresses"),
     ],
 )
 def test_bad_reports_are_refused_with_the_reason_and_nothing_is_kept(open311, changes, expected):
@@ -224,6 +228,28 @@ def test_a_report_can_be_placed_by_address_postcode_or_street_name(open311):
     assert by_street.usrn == 20000003 and by_street.place == "Mill Lane, Demoton"
     by_phone = post(open311, email=None, phone="07700 900982")
     assert by_phone.case.contact_phone == "+447700900982" and by_phone.case.answers["updates_by"] == "text"
+
+
+def test_what_fixmystreet_sends_of_its_own_accord_is_accepted(open311):
+    report = post(
+        open311,
+        media_url=["https://fms.example/photo/1.jpeg", "https://fms.example/photo/2.jpeg"],
+        deviceid="fms",
+        **{
+            "attribute[fixmystreet_id]": "1234",
+            "attribute[title]": "Mattresses",
+            "attribute[report_url]": "https://fms.example/report/1234",
+            "attribute[closest_address]": "1 High Street",
+            "attribute[easting]": "300000",
+            "attribute[northing]": "270000",
+            "attribute[uprn]": "100000000001",
+        },
+    )
+    note = db.session.scalar(
+        sa.select(CaseEvent.text).where(CaseEvent.case_id == report.case_id, CaseEvent.kind == CaseEventKind.NOTE)
+    )
+    assert "https://fms.example/photo/1.jpeg https://fms.example/photo/2.jpeg" in note
+    assert "fixmystreet_id" not in str(report.case.answers)
 
 
 def test_markup_comes_back_as_text_never_as_markup(open311):
@@ -279,3 +305,23 @@ def test_the_readmes_dog_fouling_example_is_accepted(open311):
         **{"attribute[often]": "no"},
     )
     assert report.category == "dog-fouling" and report.case.channel == Channel.OPEN311
+
+
+def test_the_demo_key_sends_a_report_that_reaches_the_staff_inbox(client, admin):
+    from app.services import demo
+
+    demo_key = next(found for found in demo.DEMO_API_KEYS if found.scope == api_keys.OPEN311)
+    api_keys.create_demo_key(demo_key.name, demo_key.scope, demo_key.secret, created_by=admin)
+    db.session.commit()
+    report = post(Open311Client(client.raw, "xml", api_key=demo_key.secret))
+    sign_in(client, make_user(role=Role.STAFF))
+    assert report.case.reference in client.get("/staff/cases").text
+
+
+def test_reports_sent_through_open311_are_counted_as_their_own_channel_in_the_figures(client, open311):
+    post(open311)
+    sign_in(client, make_user(role=Role.MANAGER))
+    page = client.get("/staff/figures")
+    assert "Open311 (another system)" in page.text
+    download = client.raw.get("/staff/figures/download?table=shares")
+    assert download.status_code == 200 and "Open311 (another system)" in download.text
