@@ -121,9 +121,8 @@ def seed(app, start: int, stop: int, rng: random.Random, places: list[int]) -> N
         db.session.commit()
         print(f"{'':>10} (counted again in {time.perf_counter() - started:.0f} s: {rows:,} count rows)", flush=True)
         if db.engine.dialect.name == "postgresql":
-            db.session.commit()
-            for table in ("cases", "case_contacts", "satisfaction_responses"):
-                db.session.execute(sa.text(f"VACUUM ANALYZE {table}").execution_options(autocommit=True))
+            for table in ("cases", "case_contacts", "satisfaction_responses", "channel_figure_counts"):
+                db.session.execute(sa.text(f"ANALYZE {table}"))
         else:
             db.session.execute(sa.text("ANALYZE"))
         db.session.commit()
