@@ -13,6 +13,7 @@ class Role(enum.StrEnum):
     VOLUNTEER = "volunteer"
     STAFF = "staff"
     ADMIN = "admin"
+    COUNCILLOR = "councillor"  # a ward councillor: reports in their wards, read only (app/councillors)
 
 
 class ContactMethod(enum.StrEnum):
