@@ -143,6 +143,15 @@ def load_config(environ: dict | None = None, overrides: dict | None = None) -> d
         # and the page warns this many seconds before.
         "KIOSK_IDLE_MINUTES": _int(environ, "KIOSK_IDLE_MINUTES", 10),
         "KIOSK_WARNING_SECONDS": _int(environ, "KIOSK_WARNING_SECONDS", 120),
+        # What one transaction or contact costs the council in each channel, in pence, for the
+        # channel-shift figures (one council's published figures as the defaults).
+        "UNIT_COSTS_PENCE": {
+            "face_to_face": _int(environ, "UNIT_COST_FACE_TO_FACE_PENCE", 786),
+            "telephone": _int(environ, "UNIT_COST_TELEPHONE_PENCE", 235),
+            "web": _int(environ, "UNIT_COST_WEB_PENCE", 21),
+            "letter_in": _int(environ, "UNIT_COST_LETTER_IN_PENCE", 67),
+            "letter_out": _int(environ, "UNIT_COST_LETTER_OUT_PENCE", 46),
+        },
         "SESSION_MAX_HOURS": _int(environ, "SESSION_MAX_HOURS", 12),
         "REMEMBER_COOKIE_DURATION": 0,
         "WTF_CSRF_ENABLED": True,

@@ -118,9 +118,12 @@ def create_app(overrides: dict | None = None, environ: dict | None = None) -> Fl
     kiosk.init_app(app)  # on a shared device: nothing kept for the next person
     assisted.init_app(app)  # while a volunteer helps someone: only what the consent covers
     from app.api import register_api_blueprint
+    from app.open311.routes import bp as open311_bp
+    from app.open311.routes import open311_error
     from app.parking.api import bp as enforcement_api_bp
 
     register_api_blueprint(app, enforcement_api_bp)
+    register_api_blueprint(app, open311_bp, error_response=open311_error)
     if app.config["DEV_OUTBOX_PAGE"]:
         from app.dev.routes import bp as dev_bp
 

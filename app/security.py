@@ -43,8 +43,10 @@ def roles_required(*roles: Role):
     return decorator
 
 
-staff_required = roles_required(Role.STAFF, Role.ADMIN)
+staff_required = roles_required(Role.STAFF, Role.MANAGER, Role.ADMIN)
 admin_required = roles_required(Role.ADMIN)
+# The council's channel-shift figures: managers (staff who lead services) and admins.
+figures_required = roles_required(Role.MANAGER, Role.ADMIN)
 
 
 def _content_security_policy(nonce: str, payment_page: str) -> str:

@@ -56,6 +56,7 @@ CHANNEL_LABELS = {
     "telephone": _l("Telephone"),
     "face_to_face": _l("Face to face"),
     "councillor": _l("Ward councillor, for a resident"),
+    "open311": _l("Open311 (another system)"),
 }
 
 

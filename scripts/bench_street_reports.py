@@ -8,7 +8,9 @@ in every 280-metre square of the grid), so the two lines show whether the cost s
 - street_report_search.open_nearby: open reports of a category within 250 m of a random point
   (what check your answers shows);
 - street_report_search.recent_near: the 20 newest reports in the squares around a random point;
-- GET /street-reports/near?postcode=...: the whole public page for a random demo postcode.
+- GET /street-reports/near?postcode=...: the whole public page for a random demo postcode;
+- GET /open311/v2/requests.json: Open311's list of requests with no filters (the newest 1,000 of
+  the last 90 days), and with a category and status=open (fewer, older ones reached).
 
 Median and p99 in milliseconds, and the statements each takes. Run with `make bench`; BENCH_REPEATS
 (default 20) scales the number of calls; BENCH_DATABASE_URL measures on PostgreSQL.
@@ -144,6 +146,29 @@ def measure(app, size: int, postcodes: list[str], statements: list) -> None:
         response.close()
     label = "GET /street-reports/near?postcode=, whole page"
     print(f"{size:>10,} {label:<52} {summary(timings)} {len(statements) / (CALLS // 4):>10.2f}")
+    measure_open311(client, size, rng, statements)
+
+
+def measure_open311(client, size: int, rng: random.Random, statements: list) -> None:
+    calls = max(20, CALLS // 20)
+    for label, query in (
+        ("GET open311 requests.json, no filters", lambda: {}),
+        (
+            "GET open311 requests.json?service_code&status=open",
+            lambda: {"service_code": rng.choice(CATEGORIES), "status": "open"},
+        ),
+    ):
+        timings, found = [], 0
+        statements.clear()
+        for _ in range(calls):
+            begun = time.perf_counter()
+            response = client.get("/open311/v2/requests.json", query_string=query())
+            timings.append((time.perf_counter() - begun) * 1000)
+            assert response.status_code == 200, response.status_code
+            found += len(response.json)
+            response.close()
+        shown = f"{label} ({found / calls:.0f})"
+        print(f"{size:>10,} {shown:<52} {summary(timings)} {len(statements) / calls:>10.2f}")
 
 
 def main() -> int:

@@ -17,40 +17,26 @@ from pathlib import Path
 
 import pytest
 import requests
-import sqlalchemy as sa
 from sqlalchemy.engine import make_url
 
 from tests.local_stripe import ROOT, free_port
+from tests.settings import ensure_postgresql_database
 
 SECRET_KEY = "a-secret-key-every-machine-of-the-test-shares-0123456789"
 
 
 def postgresql_url() -> str:
     """A database of this test's own on the PostgreSQL server TEST_DATABASE_URL names (CI's), or
-    else the local one as its superuser: named after this checkout, so two checkouts never share it."""
+    else the local one as its superuser: named after this checkout, so two checkouts never share it,
+    and after the pytest-xdist process, so two processes never share it either."""
     given = os.environ.get("TEST_DATABASE_URL", "")
     if given.startswith("postgresql"):
         url = make_url(given)
-        url = url.set(database=f"{url.database}_machines")
     else:
         checkout = re.sub(r"[^a-z0-9]+", "_", ROOT.name.lower()).strip("_") or "checkout"
-        url = make_url(f"postgresql+psycopg://postgres@127.0.0.1:5432/doorstep_{checkout}_machines")
-    try:
-        engine = sa.create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
-        with engine.connect() as connection:
-            exists = connection.scalar(
-                sa.text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": url.database}
-            )
-            if not exists:
-                connection.execute(sa.text(f'CREATE DATABASE "{url.database}"'))
-        engine.dispose()
-    except sa.exc.OperationalError as error:
-        pytest.fail(
-            f"PostgreSQL is unreachable at {url.host}:{url.port}, and this test needs it "
-            f"(set TEST_DATABASE_URL to a PostgreSQL server): {error.orig}",
-            pytrace=False,
-        )
-    return url.render_as_string(hide_password=False)
+        url = make_url(f"postgresql+psycopg://postgres@127.0.0.1:5432/doorstep_{checkout}")
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
+    return ensure_postgresql_database(url, suffix=f"machines_{worker}")
 
 
 class Redis:

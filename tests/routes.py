@@ -16,6 +16,7 @@ NOT_PAGES = {
     "account.download_data",
     "pages.switch_language",
     "staff.collections_csv",
+    "staff.figures_csv",
     "street_reports.photo",  # an image
 }
 
@@ -40,6 +41,7 @@ EXAMPLE_ARGUMENTS = {
     "vrm": lambda: "AB12CDE",  # a vehicle registration number (the enforcement API)
     "report_id": lambda: 1,  # a street report's public number
     "format": lambda: "json",  # an API's response format (Open311's requests.json or .xml)
+    "request_id": lambda: 1,  # an Open311 service request (a street report's public number)
     "uprn": lambda: 100000000001,  # a gazetteer address: the demo resident's (staff's visitor parking)
     "favourite_id": lambda: 1,  # a favourite visitor vehicle
     "account_ref": lambda: "60000001",  # a council tax account (the demo resident's, linked in the demo data)

@@ -17,6 +17,7 @@ ROLE_CHOICES = [
     (Role.RESIDENT.value, _l("Resident")),
     (Role.VOLUNTEER.value, _l("Volunteer")),
     (Role.STAFF.value, _l("Staff")),
+    (Role.MANAGER.value, _l("Manager: staff who also see the channel-shift figures")),
     (Role.ADMIN.value, _l("Administrator")),
     (Role.COUNCILLOR.value, _l("Ward councillor")),
 ]
@@ -34,7 +35,9 @@ class RoleForm(BaseForm):
 @bp.get("/users")
 @admin_required
 def users():
-    results = people.search("", page=page_number(), roles=(Role.VOLUNTEER, Role.STAFF, Role.ADMIN, Role.COUNCILLOR))
+    results = people.search(
+        "", page=page_number(), roles=(Role.VOLUNTEER, Role.STAFF, Role.MANAGER, Role.ADMIN, Role.COUNCILLOR)
+    )
     return render_template("admin/users.html", results=results, role_names=dict(ROLE_CHOICES))
 
 

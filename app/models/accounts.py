@@ -12,6 +12,7 @@ class Role(enum.StrEnum):
     RESIDENT = "resident"
     VOLUNTEER = "volunteer"
     STAFF = "staff"
+    MANAGER = "manager"  # staff who also see the council's channel-shift figures
     ADMIN = "admin"
     COUNCILLOR = "councillor"  # a ward councillor: reports in their wards, read only (app/councillors)
 
@@ -84,7 +85,7 @@ class User(UserMixin, Base):
 
     @property
     def is_staff(self) -> bool:
-        return self.role in (Role.STAFF, Role.ADMIN)
+        return self.role in (Role.STAFF, Role.MANAGER, Role.ADMIN)
 
     @property
     def has_address(self) -> bool:

@@ -15,6 +15,7 @@ class Channel(enum.StrEnum):
     TELEPHONE = "telephone"
     FACE_TO_FACE = "face_to_face"
     COUNCILLOR = "councillor"  # a ward councillor reported it on a resident's behalf
+    OPEN311 = "open311"  # another system (FixMyStreet, an app) sent it through the Open311 API
 
 
 class CaseStatus(enum.StrEnum):

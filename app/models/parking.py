@@ -160,3 +160,17 @@ class ParkingPermitChange(Base):
     actor_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
     channel: Mapped[str] = mapped_column(sa.String(20))  # a Channel value
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class ParkingPermitReminder(Base):
+    """A renewal reminder sent for a permit, N days before its last day: one row per permit and N,
+    so a reminder is sent once however often (and on however many machines) the job runs."""
+
+    __tablename__ = "parking_permit_reminders"
+    __table_args__ = (sa.UniqueConstraint("permit_id", "days_before"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    permit_id: Mapped[int] = mapped_column(sa.ForeignKey("parking_permits.id", ondelete="CASCADE"))
+    days_before: Mapped[int] = mapped_column(sa.SmallInteger)  # 30, 7, 1: as the settings give them
+    message_id: Mapped[int | None] = mapped_column(sa.ForeignKey("outbound_messages.id", ondelete="SET NULL"))
+    sent_at: Mapped[datetime] = mapped_column(default=utcnow)

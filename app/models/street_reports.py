@@ -96,6 +96,8 @@ sa.Index(
 sa.Index("ix_street_reports_cell_recent", StreetReport.grid_cell, StreetReport.created_at)
 # A ward councillor's list (newest first, a page at a time by keyset) and digest.
 sa.Index("ix_street_reports_ward_recent", StreetReport.ward, StreetReport.created_at, StreetReport.id)
+# Open311's list of requests: the newest in a window of time, of every category and state.
+sa.Index("ix_street_reports_created_at", StreetReport.created_at)
 # Reports fixed a while ago whose reporter has not yet been asked whether they are still fixed.
 sa.Index("ix_street_reports_fixed_check", StreetReport.state, StreetReport.fixed_check_sent_at, StreetReport.fixed_at)
 
@@ -115,6 +117,10 @@ class StreetReportUpdate(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     report: Mapped[StreetReport] = relationship(back_populates="updates")
+
+
+# Open311's servicerequestupdates: the updates made in a window of time, oldest first.
+sa.Index("ix_street_report_updates_created_at", StreetReportUpdate.created_at)
 
 
 class StreetReportFollower(Base):

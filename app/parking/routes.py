@@ -8,9 +8,10 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from app.i18n import current_language
+from app.models import PermitStatus
 from app.parking import panels  # noqa: F401  (registers the check-your-answers panel)
 from app.services import gazetteer, parking
-from app.services.parking import cancellations, permits, vehicle_changes
+from app.services.parking import cancellations, permits, renewals, vehicle_changes
 from app.services.vehicles import VehicleAnswer
 
 bp = Blueprint("parking", __name__, url_prefix="/services/parking-permits", template_folder="templates")
@@ -70,6 +71,7 @@ def permit_page(reference):
     permit = permits.by_reference(reference)
     if permit is None or permit.user_id != current_user.id:
         abort(404)
+    renewal = renewals.renewed_by(permit) if permit.status == PermitStatus.ACTIVE else None
     return render_template(
         "parking/permit.html",
         permit=permit,
@@ -82,12 +84,18 @@ def permit_page(reference):
         language=current_language(),
         can_change=vehicle_changes.can_change(permit),
         can_cancel=cancellations.can_cancel(permit),
+        renewal=renewal,
+        renewal_first_day=permits.first_day(renewal) if renewal is not None else None,
+        renew_refusal=renewals.refusal(permit),
+        renew_opens=renewals.opens_on(permit),
         changes=vehicle_changes.history(permit),
     )
 
 
 from app.parking import (  # noqa: E402, F401  (more pages on these blueprints)
     cancel_routes,
+    renew_routes,
+    staff_check_routes,
     staff_visitor_routes,
     vehicle_change_routes,
     visitor_routes,

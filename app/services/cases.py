@@ -149,6 +149,12 @@ def _insert_with_unique_reference(case: Case, attempts: int = 5) -> None:
     raise ServiceError("no-reference")
 
 
+def add_with_unique_reference(case: Case) -> None:
+    """Add a case made outside a form journey (a permit's renewal, say), with a new reference."""
+    case.reference = references.new_reference()
+    _insert_with_unique_reference(case)
+
+
 def _send_confirmation(definition: Definition, case: Case, receipt: dict | None) -> None:
     context = {
         "receipt": receipt,

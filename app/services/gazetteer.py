@@ -22,10 +22,11 @@ STREET_SEARCH_MAX = 100
 STREET_SEARCH_MIN = 3
 STREET_LIST_LIMIT = 30
 BATCH_SIZE = 1000
+WHITESPACE = re.compile(r"\s+")
 
 
 def postcode_key(value: str) -> str:
-    return re.sub(r"\s+", "", value or "").upper()
+    return WHITESPACE.sub("", value or "").upper()
 
 
 def is_valid_postcode(value: str) -> bool:

@@ -56,5 +56,6 @@ from app.staff import (  # noqa: E402, F401
     case_routes,
     collection_routes,
     council_tax_routes,
+    figures_routes,
     street_report_routes,
 )

@@ -112,8 +112,11 @@ def live(tmp_path_factory, live_stripe, local_dvla):
             "parking.change_vehicle",
             "parking.change_vehicle_paid",
             "parking.cancel_permit",
+            "parking.renew_permit",
+            "parking.renew_permit_paid",
         ):
             arguments[endpoint] = {"reference": permit_reference}
+        arguments["staff.parking_check"] = {"reference": _make_permit_to_check(app, demo.DEMO_ACCOUNTS[0])}
         yield Live(server.url, app, arguments, live_stripe)
     close_vehicle_client(app)
 
@@ -167,6 +170,36 @@ def _make_booking(app, local_stripe, account) -> MadeBooking:
         made = MadeBooking(case.reference, booking.slot.round_id, booking.slot.collection_date)
         db.session.commit()
         return made
+
+
+def _make_permit_to_check(app, account) -> str:
+    """A resident permit for a vehicle typed in by hand, waiting for the parking team's checks."""
+    from datetime import date
+
+    from app.models import ParkingPermit, PermitStatus
+    from app.services.parking import permits
+
+    with app.app_context():
+        user = db.session.scalar(sa.select(User).where(User.email == account.email))
+        today = date.today()
+        db.session.add(
+            ParkingPermit(
+                reference="PRMT-CHCK",
+                status=PermitStatus.AWAITING_CHECKS,
+                user_id=user.id,
+                uprn=100000000003,  # not the resident's own address: its household limit is left alone
+                zone="A",
+                vrm="CX11CHK",
+                vehicle={"vrm": "CX11CHK", "source": "entered", "entered": {"make": "FORD", "colour": "RED"}},
+                starts_at=permits.london_midnight(today),
+                ends_at=permits.london_midnight(permits.add_months(today, 12)),
+                months=12,
+                price_pence=8200,
+                quote={"lines": [], "lines_cy": []},
+            )
+        )
+        db.session.commit()
+    return "PRMT-CHCK"
 
 
 def _make_permit(app, account) -> str:

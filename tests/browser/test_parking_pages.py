@@ -214,3 +214,107 @@ def test_cancelling_a_permit_passes_axe_in_every_state(live, browsers, recorder)
                 f"{label}: {v['id']} {v['help']} {v['nodes']}" for v in recorder.check(driver, width=width, label=label)
             ]
     assert not failures, "\n".join(failures[:40])
+
+
+def test_renewing_a_permit_passes_axe_in_every_state(live, browsers, recorder):
+    """The renewal's length question, its mistake, and the check page with the price, at both widths,
+    in English and Welsh, for a permit that ends in ten days."""
+    from datetime import timedelta
+
+    import sqlalchemy as sa
+
+    from app.extensions import db
+    from app.models import ParkingPermit, PermitStatus, User
+    from app.services.parking import permits
+
+    with live.app.app_context():
+        resident = db.session.scalar(sa.select(User).where(User.email == demo.DEMO_ACCOUNTS[0].email))
+        ends = date.today() + timedelta(days=11)
+        permit = ParkingPermit(
+            reference="RNW-BROWSER",
+            user_id=resident.id,
+            uprn=resident.uprn,
+            zone="A",
+            vrm="CX11RNW",
+            vehicle={"vrm": "CX11RNW", "source": "dvla"},
+            starts_at=permits.london_midnight(permits.add_months(ends, -12)),
+            ends_at=permits.london_midnight(ends),
+            months=12,
+            price_pence=5500,
+            quote={"lines": [], "lines_cy": []},
+        )
+        db.session.add(permit)
+        db.session.commit()
+    failures = []
+    try:
+        for width in WIDTHS:
+            driver = browsers(width)
+            sign_in(driver, live, "Resident")
+            for language in LANGUAGES:
+                set_language(driver, live, language)
+                page = f"{live.url}{START}/permits/RNW-BROWSER/renew"
+                driver.get(page)
+                label = f"{width} Resident {language} renew permit, the length"
+                failures += [
+                    f"{label}: {v['id']} {v['help']} {v['nodes']}"
+                    for v in recorder.check(driver, width=width, label=label)
+                ]
+                press(driver, "main form button[type=submit]")
+                label = f"{width} Resident {language} renew permit, no length chosen"
+                failures += [f"{label}: {problem}" for problem in check_error_state(driver)]
+                failures += [
+                    f"{label}: {v['id']} {v['help']} {v['nodes']}"
+                    for v in recorder.check(driver, width=width, label=label)
+                ]
+                driver.find_element(By.CSS_SELECTOR, "input[name=months][value='12']").send_keys(" ")
+                press(driver, "main form button[type=submit]")
+                assert driver.find_elements(By.ID, "renewal"), driver.current_url
+                label = f"{width} Resident {language} renew permit, check the renewal"
+                failures += [
+                    f"{label}: {v['id']} {v['help']} {v['nodes']}"
+                    for v in recorder.check(driver, width=width, label=label)
+                ]
+                driver.get(f"{live.url}{START}/permits/RNW-BROWSER")
+                assert driver.find_elements(By.ID, "renew-permit")
+                label = f"{width} Resident {language} permit that can be renewed"
+                failures += [
+                    f"{label}: {v['id']} {v['help']} {v['nodes']}"
+                    for v in recorder.check(driver, width=width, label=label)
+                ]
+    finally:
+        with live.app.app_context():
+            db.session.execute(
+                sa.update(ParkingPermit).where(ParkingPermit.vrm == "CX11RNW").values(status=PermitStatus.CANCELLED)
+            )
+            db.session.commit()
+    assert not failures, "\n".join(failures[:40])
+
+
+def test_the_staff_queue_of_permits_to_check_passes_axe(live, browsers, recorder):
+    """The parking team's queue (with a permit in it), the check page and its mistake (refusing
+    without a reason), at both widths, in English and Welsh."""
+    failures = []
+    for width in WIDTHS:
+        driver = browsers(width)
+        sign_in(driver, live, "Staff")
+        for language in LANGUAGES:
+            set_language(driver, live, language)
+            driver.get(f"{live.url}/staff/parking/checks")
+            assert "PRMT-CHCK" in driver.find_element(By.ID, "parking-checks").text
+            label = f"{width} Staff {language} permits to check"
+            failures += [
+                f"{label}: {v['id']} {v['help']} {v['nodes']}" for v in recorder.check(driver, width=width, label=label)
+            ]
+            driver.get(f"{live.url}/staff/parking/checks/PRMT-CHCK")
+            label = f"{width} Staff {language} check a permit"
+            failures += [
+                f"{label}: {v['id']} {v['help']} {v['nodes']}" for v in recorder.check(driver, width=width, label=label)
+            ]
+            driver.find_element(By.CSS_SELECTOR, "input[name=decision][value=refuse]").send_keys(" ")
+            press(driver, "main form button[type=submit]")
+            label = f"{width} Staff {language} check a permit, no reason"
+            failures += [f"{label}: {problem}" for problem in check_error_state(driver)]
+            failures += [
+                f"{label}: {v['id']} {v['help']} {v['nodes']}" for v in recorder.check(driver, width=width, label=label)
+            ]
+    assert not failures, "\n".join(failures[:40])

@@ -37,8 +37,10 @@ __all__ = [
 
 from app.services.parking import (  # noqa: E402, F401  (a job; submit actions; a payment handler)
     cancellations,
+    checks,
     enforcement,
     issue,
+    renewals,
     vehicle_changes,
     visitor_packs,
 )

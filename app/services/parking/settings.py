@@ -69,6 +69,20 @@ class CancellationRules(Strict):
     no_refund_in_last_months: Annotated[int, Field(ge=0, le=12)] = 0
 
 
+class RenewalRules(Strict):
+    """Renewing a resident permit: reminders this many days before its last day (each sent once,
+    by the person's chosen channel), and how long before the end renewing opens."""
+
+    reminder_days: list[Annotated[int, Field(ge=1, le=90)]] = Field(default_factory=lambda: [30, 7, 1])
+    opens_days_before: Annotated[int, Field(ge=1, le=90)] = 30
+
+    @model_validator(mode="after")
+    def _days_differ(self) -> RenewalRules:
+        if len(set(self.reminder_days)) != len(self.reminder_days):
+            raise ValueError("give each of reminder_days once")
+        return self
+
+
 class ParkingSettings(Strict):
     zones: list[Zone] = Field(min_length=1)
     reasons: list[Reason] = Field(default_factory=list)
@@ -82,6 +96,7 @@ class ParkingSettings(Strict):
     enforcement_log_days: Annotated[int, Field(ge=1, le=3650)] = 90
     visitors: VisitorRules = VisitorRules()
     cancellation: CancellationRules = CancellationRules()
+    renewals: RenewalRules = RenewalRules()
 
     @model_validator(mode="after")
     def _codes_differ(self) -> ParkingSettings:

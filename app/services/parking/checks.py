@@ -1,0 +1,109 @@
+"""Staff checks of permits that wait for them (a vehicle typed in by hand): the queue, oldest first,
+and the decision. Approving makes the permit valid (from its first day, or from now if that has
+passed); refusing cancels it, refunds what was paid in full, and tells the applicant why.
+
+    queue = checks.awaiting()
+    checks.approve(permit, staff=...)
+    checks.refuse(permit, staff=..., reason="The V5C is for another vehicle")
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask_babel import force_locale, format_date
+from flask_babel import gettext as _
+
+from app.extensions import db
+from app.models import Case, ParkingPermit, ParkingPermitChange, PermitStatus, User, utcnow
+from app.money import pounds
+from app.services import case_work
+from app.services.errors import ServiceError
+from app.services.parking import permits
+
+QUEUE_LIMIT = 200
+APPROVED = "approved"
+REFUSED = "refused"
+
+
+def awaiting(limit: int = QUEUE_LIMIT) -> list[ParkingPermit]:
+    """Resident permits waiting for staff checks, the longest waiting first."""
+    return list(
+        db.session.scalars(
+            sa.select(ParkingPermit)
+            .where(ParkingPermit.status == PermitStatus.AWAITING_CHECKS, ParkingPermit.permit_type == "resident")
+            .order_by(ParkingPermit.created_at, ParkingPermit.id)
+            .limit(limit)
+        )
+    )
+
+
+def _decided(permit: ParkingPermit, staff: User, kind: str, refunded: int) -> None:
+    now = utcnow()
+    db.session.add(
+        ParkingPermitChange(
+            permit_id=permit.id,
+            kind=kind,
+            old_vrm=permit.vrm,
+            new_vrm=permit.vrm,
+            old_price_pence=permit.price_pence,
+            new_price_pence=permit.price_pence,
+            difference_pence=-refunded,
+            actor_id=staff.id,
+            channel="staff",  # a decision in the back office, not a contact with the person
+            created_at=now,
+        )
+    )
+    permit.updated_at = now  # the enforcement feed gives it again
+    db.session.flush()
+
+
+def _locked_awaiting(permit: ParkingPermit) -> ParkingPermit:
+    permit = permits.locked(permit.id)
+    if permit is None or permit.status != PermitStatus.AWAITING_CHECKS:
+        raise ServiceError("not-awaiting-checks")
+    return permit
+
+
+def approve(permit: ParkingPermit, *, staff: User) -> None:
+    """The permit becomes valid; the applicant is told from exactly when."""
+    permit = _locked_awaiting(permit)
+    permit.status = PermitStatus.ACTIVE
+    _decided(permit, staff, APPROVED, 0)
+    case = db.session.get(Case, permit.case_id) if permit.case_id else None
+    if case is None:
+        return
+    now = utcnow()
+    with force_locale(case.language):
+        if now >= permit.ends_at:
+            message = _("We have checked your permit for %(vrm)s.", vrm=permit.vrm)
+        elif now >= permit.starts_at:
+            message = _(
+                "We have checked your permit for %(vrm)s: it is valid now, until the end of %(last)s.",
+                vrm=permit.vrm,
+                last=format_date(permits.last_day(permit), "d MMMM yyyy"),
+            )
+        else:
+            message = _(
+                "We have checked your permit for %(vrm)s: it is valid from %(first)s to the end of %(last)s.",
+                vrm=permit.vrm,
+                first=format_date(permits.first_day(permit), "d MMMM yyyy"),
+                last=format_date(permits.last_day(permit), "d MMMM yyyy"),
+            )
+    case_work.change_status(case, staff, case.status, message)
+
+
+def refuse(permit: ParkingPermit, *, staff: User, reason: str) -> int:
+    """Cancel the permit and refund all that is left of what was paid; the applicant gets the
+    reason. What was refunded."""
+    permit = _locked_awaiting(permit)
+    refunded = permits.refund_to_card(permit, permit.price_pence, reason="parking permit refused", actor_id=staff.id)
+    permit.status = PermitStatus.CANCELLED
+    _decided(permit, staff, REFUSED, refunded)
+    case = db.session.get(Case, permit.case_id) if permit.case_id else None
+    if case is not None:
+        with force_locale(case.language):
+            message = _("We cannot give a permit for %(vrm)s: %(reason)s", vrm=permit.vrm, reason=reason)
+            if refunded:
+                message += " " + _("We have refunded %(amount)s to your card.", amount=pounds(refunded))
+        case_work.change_status(case, staff, case.status, message)
+    return refunded
