@@ -101,7 +101,7 @@ test: build browser-deps redis-deps lint
 	$(BIN)/pytest -n $(TEST_WORKERS) --dist worksteal
 
 ## bench: page weights, server timings, the inbox with many cases, booked collections, API key checks,
-## council tax import, street reports near a point, and an HTTP load test of gunicorn in the production configuration (wrk, PostgreSQL, Redis)
+## council tax import, street reports near a point, the channel-shift figures, and an HTTP load test of gunicorn in the production configuration (wrk, PostgreSQL, Redis)
 bench: build redis-deps wrk-deps
 	$(BIN)/python scripts/bench.py
 	$(BIN)/python scripts/bench_bookings.py
@@ -109,6 +109,7 @@ bench: build redis-deps wrk-deps
 	$(BIN)/python scripts/bench_parking.py
 	$(BIN)/python scripts/bench_council_tax.py
 	$(BIN)/python scripts/bench_street_reports.py
+	$(BIN)/python scripts/bench_channel_figures.py
 	$(BIN)/python scripts/bench_http.py
 
 lint: $(VENV)/.installed

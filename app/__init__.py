@@ -54,6 +54,9 @@ def create_app(overrides: dict | None = None, environ: dict | None = None) -> Fl
     compress.init_app(app)
     limiter.init_app(app)
     i18n.init_app(app, babel)
+    from app.services import channel_figures_counts
+
+    channel_figures_counts.init_app(app)
     security.init_app(app, login_manager)
     assets.init_app(app)
     errors.init_app(app)

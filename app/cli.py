@@ -29,6 +29,23 @@ def init_app(app):
     app.cli.add_command(council_tax_cli)
     app.cli.add_command(parking_cli)
     app.cli.add_command(councillors_cli)
+    app.cli.add_command(figures_cli)
+
+
+@click.group("figures", help="The council's channel-shift figures.")
+def figures_cli():
+    pass
+
+
+@figures_cli.command("rebuild")
+def figures_rebuild():
+    """Count the channel-shift figures again from every case, contact and satisfaction answer (after
+    rows were loaded in bulk, bypassing the counting as things happen)."""
+    from app.services import channel_figures_counts
+
+    rows = channel_figures_counts.rebuild()
+    db.session.commit()
+    click.echo(f"Counted the channel-shift figures again: {rows} rows")
 
 
 @click.group("gazetteer", help="The council's address gazetteer.")

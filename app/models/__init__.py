@@ -28,7 +28,7 @@ from app.models.cases import (
     SatisfactionRating,
     SatisfactionResponse,
 )
-from app.models.contacts import CaseContact, ContactChannel
+from app.models.contacts import CaseContact, ChannelFigureCount, ContactChannel
 from app.models.council_tax import (
     AccountStatus,
     CouncilTaxAccount,
@@ -108,6 +108,7 @@ __all__ = [
     "Base",
     "Case",
     "CaseContact",
+    "ChannelFigureCount",
     "ContactChannel",
     "CouncillorDigest",
     "CouncillorWard",

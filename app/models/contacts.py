@@ -2,7 +2,7 @@
 about a case, recorded by staff so the council's avoidable contact is measured, not guessed."""
 
 import enum
-from datetime import datetime
+from datetime import date, datetime
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
@@ -38,3 +38,21 @@ class CaseContact(Base):
 # The figures read a period of contacts, all or one service's.
 sa.Index("ix_case_contacts_contacted_at", CaseContact.contacted_at)
 sa.Index("ix_case_contacts_service_contacted_at", CaseContact.service_id, CaseContact.contacted_at)
+
+
+class ChannelFigureCount(Base):
+    """The channel-shift figures, counted as things happen: how many of one measure (a request made
+    in a channel, a request answered, answered by its due date, a contact, an avoidable contact, a
+    satisfaction rating) in one London month, for one service, ward and place. Kept up to date by
+    app/services/channel_figures_counts.py after every flush, and rebuilt from the cases by
+    `flask figures rebuild` after bulk loads. No ward is '' and no place 0 (not NULL), so each key has
+    exactly one row to add to."""
+
+    __tablename__ = "channel_figure_counts"
+
+    month: Mapped[date] = mapped_column(primary_key=True)
+    service_id: Mapped[str] = mapped_column(sa.String(63), primary_key=True)
+    ward: Mapped[str] = mapped_column(sa.String(100), primary_key=True)
+    place_id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    measure: Mapped[str] = mapped_column(sa.String(40), primary_key=True)
+    count: Mapped[int]

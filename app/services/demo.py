@@ -19,7 +19,7 @@ from app.models import (
     User,
     utcnow,
 )
-from app.services import api_keys, cases, gazetteer, parking, passwords, street_reports_demo
+from app.services import api_keys, cases, channel_figures_demo, gazetteer, parking, passwords, street_reports_demo
 from app.services.council_tax import demo as council_tax_demo
 
 DEMO_GAZETTEER = Path(__file__).resolve().parents[1] / "demo" / "gazetteer.csv"
@@ -65,6 +65,7 @@ DEMO_ACCOUNTS = (
     ),
     DemoAccount("Volunteer", "volunteer@demo.doorstep.example", "demo-volunteer-pass", "Alex Morgan", Role.VOLUNTEER),
     DemoAccount("Staff", "staff@demo.doorstep.example", "demo-staff-pass", "Jordan Hughes", Role.STAFF),
+    DemoAccount("Manager", "manager@demo.doorstep.example", "demo-manager-pass", "Morgan Price", Role.MANAGER),
     DemoAccount("Admin", "admin@demo.doorstep.example", "demo-admin-pass", "Casey Williams", Role.ADMIN),
     DemoAccount(
         "Ward councillor", "councillor@demo.doorstep.example", "demo-councillor-pass", "Morgan Price", Role.COUNCILLOR
@@ -144,6 +145,7 @@ def load() -> tuple[DemoAccount, ...]:
     council_tax_demo.load(Path(current_app.instance_path) / "council-tax-demo-extract", cases.london_today())
     resident = db.session.scalar(sa.select(User).where(User.email == DEMO_ACCOUNTS[0].email))
     council_tax_demo.link_demo_resident(resident)
+    channel_figures_demo.load(cases.london_today())
     return DEMO_ACCOUNTS
 
 

@@ -8,7 +8,7 @@ import io
 import re
 from dataclasses import dataclass, field
 
-from flask_babel import format_date
+from flask_babel import format_date, ngettext
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
@@ -25,6 +25,7 @@ TRANSACTION_LABELS = {
     "telephone": _l("Telephone"),
     "face_to_face": _l("Face to face"),
     "open311": _l("Open311 (another system)"),
+    "councillor": _l("Ward councillor, for a resident"),
 }
 CONTACT_LABELS = {
     "telephone": _l("Phone call"),
@@ -175,23 +176,30 @@ def _contacts(figures: Figures) -> Table:
 
 def _standards(figures: Figures) -> Table:
     rows, bars = [], []
-    for month, (decided, met) in zip(figures.months, figures.standards, strict=True):
-        share = percent(met, decided)
-        rows.append([_month(month), str(decided), str(met), _share(met, decided)])
+    for month, (answered, on_time) in zip(figures.months, figures.standards, strict=True):
+        share = percent(on_time, answered)
+        rows.append([_month(month), str(answered), str(on_time), _share(on_time, answered)])
         bars.append(Bar(_month(month), share or 0, f"{share}%" if share is not None else "-"))
     return Table(
         id="standards",
         heading=_("Service standards met"),
-        caption=_("Requests answered by their due date, by the month they were made"),
-        headers=[_("Month"), _("Requests due or answered"), _("Answered by the due date"), _("Share met")],
+        caption=_("Requests answered each month, and how many by their due date"),
+        headers=[_("Month"), _("Requests answered"), _("Answered by the due date"), _("Share met")],
         rows=rows,
         chart=channel_figures_charts.bars(
             "chart-standards",
             _("Share of requests answered by their due date"),
-            _("Each month's share of requests answered by their due date, of those answered or already due."),
+            _("Each month's share of the requests answered that month that were answered by their due date."),
             bars,
             series=2,
         ),
+        notes=[
+            ngettext(
+                "%(num)s request is not answered and past its due date today.",
+                "%(num)s requests are not answered and past their due date today.",
+                figures.open_past_due,
+            )
+        ],
     )
 
 

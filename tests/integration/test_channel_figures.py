@@ -3,6 +3,7 @@
 from datetime import UTC, date, datetime
 
 import pytest
+import sqlalchemy as sa
 
 from app.extensions import db
 from app.models import (
@@ -10,6 +11,7 @@ from app.models import (
     CaseContact,
     CaseStatus,
     Channel,
+    ChannelFigureCount,
     ContactChannel,
     Place,
     PlaceKind,
@@ -17,7 +19,8 @@ from app.models import (
     SatisfactionRating,
     SatisfactionResponse,
 )
-from app.services import channel_figures
+from app.services import case_contacts, case_work, channel_figures, channel_figures_counts
+from app.services import cases as cases_service
 from tests.factories import make_user, sign_in
 
 pytestmark = pytest.mark.db
@@ -99,6 +102,7 @@ def test_the_figures_count_channels_months_standards_contacts_satisfaction_and_c
         "telephone": 1,
         "face_to_face": 0,
         "open311": 0,
+        "councillor": 0,
     }
     assert found.transactions[1] == {
         "online": 1,
@@ -107,9 +111,11 @@ def test_the_figures_count_channels_months_standards_contacts_satisfaction_and_c
         "telephone": 0,
         "face_to_face": 1,
         "open311": 0,
+        "councillor": 0,
     }
-    # March: three due, one answered by its due date. April: all four due by 1 May, none answered.
-    assert found.standards == [(3, 1), (4, 0)]
+    # Answered in March: one by its due date, one late. Not answered and past due on 1 May: five.
+    assert found.standards == [(2, 1), (0, 0)]
+    assert found.open_past_due == 5
     assert found.alternative_formats == [0, 1]
     assert found.contacts[0] == {"telephone": 1, "face_to_face": 0, "letter": 1, "email": 0}
     assert found.avoidable == [1, 0]
@@ -139,6 +145,7 @@ def test_filters_by_service_ward_and_place(app, data):
         "telephone": 0,
         "face_to_face": 0,
         "open311": 0,
+        "councillor": 0,
     }
     by_ward = channel_figures.figures(
         channel_figures.Filters(SPRING.first_month, SPRING.last_month, ward="Hillside"),
@@ -188,6 +195,7 @@ def test_the_page_with_data_its_charts_tables_and_csv(app, client, data):
         "1 (33.3%)",
         "0 (0.0%)",
         "0 (0.0%)",
+        "0 (0.0%)",
     ]
     for table in page.soup.select("section h2"):
         links = [a for a in table.find_parent("section").find_all("a") if "Download this table" in a.get_text()]
@@ -224,3 +232,60 @@ def test_a_cell_a_spreadsheet_would_run_as_a_formula_is_written_as_text():
     assert _safe_cell('=HYPERLINK("x")') == '\'=HYPERLINK("x")'
     assert _safe_cell("+1") == "'+1" and _safe_cell("@x") == "'@x"
     assert _safe_cell("-£5.51") == "-£5.51" and _safe_cell("-") == "-" and _safe_cell("12.5%") == "12.5%"
+
+
+def counts() -> dict:
+    rows = db.session.execute(
+        sa.select(
+            ChannelFigureCount.month,
+            ChannelFigureCount.service_id,
+            ChannelFigureCount.measure,
+            ChannelFigureCount.count,
+        )
+    )
+    return {(month, service, measure): count for month, service, measure, count in rows if count}
+
+
+def test_the_counts_kept_as_things_happen_are_what_counting_again_finds(app, data):
+    staff = make_user(role=Role.STAFF)
+    case = make_case(made=at(date(2026, 4, 2)), due=date(2026, 4, 20))
+    # A contact while it was open, then answered (today, late) through the staff pages' service.
+    case_contacts.record(case, staff, ContactChannel.EMAIL, when=at(date(2026, 4, 16)))
+    case_work.change_status(case, staff, CaseStatus.CLOSED, None)
+    db.session.flush()
+    kept = counts()
+    assert channel_figures_counts.rebuild() > 0
+    db.session.flush()
+    assert counts() == kept
+    april = date(2026, 4, 1)
+    assert kept[(april, "missed-bin", "made:online")] == 2  # this one and the one made just after midnight
+    assert kept[(april, "missed-bin", "contact:email")] == 1 and kept[(april, "missed-bin", "avoidable")] == 1
+    this_month = cases_service.london_today().replace(day=1)
+    assert kept[(this_month, "missed-bin", "answered")] == 1
+    assert (this_month, "missed-bin", "answered_on_time") not in kept
+
+
+def test_a_request_closed_twice_is_answered_twice_and_ratings_count_the_kiosk(app, data):
+    library = data
+    case = make_case(made=at(date(2026, 4, 2)), due=date(2026, 4, 20), place=library)
+    case.closed_at = at(date(2026, 4, 10))
+    case.status = CaseStatus.CLOSED
+    db.session.flush()
+    case.closed_at = None
+    db.session.flush()
+    case.closed_at = at(date(2026, 4, 25))
+    db.session.flush()
+    db.session.add(
+        SatisfactionResponse(
+            service_id="missed-bin",
+            channel=Channel.ONLINE,
+            rating=SatisfactionRating.SATISFIED,
+            case_id=case.id,
+            created_at=at(date(2026, 4, 2)),
+        )
+    )
+    db.session.flush()
+    kept = counts()
+    april = date(2026, 4, 1)
+    assert kept[(april, "missed-bin", "answered")] == 2 and kept[(april, "missed-bin", "answered_on_time")] == 1
+    assert kept[(april, "missed-bin", "rating:kiosk:satisfied")] == 1

@@ -206,6 +206,7 @@ def test_keys_missing_bad_revoked_or_for_another_api_are_refused(open311, admin,
         ({"description": "bad\x00byte"}, "description must not contain control characters"),
         ({"media_url": "javascript:alert(1)"}, "media_url must be an http or https address"),
         ({"email": ["a@example.com", "b@example.com"]}, "email was sent more than once"),
+        ({"media_url": ["https://example.com/a.jpg"] * 11}, "media_url takes at most 10 addresses"),
     ],
 )
 def test_bad_reports_are_refused_with_the_reason_and_nothing_is_kept(open311, changes, expected):
@@ -227,6 +228,28 @@ def test_a_report_can_be_placed_by_address_postcode_or_street_name(open311):
     assert by_street.usrn == 20000003 and by_street.place == "Mill Lane, Demoton"
     by_phone = post(open311, email=None, phone="07700 900982")
     assert by_phone.case.contact_phone == "+447700900982" and by_phone.case.answers["updates_by"] == "text"
+
+
+def test_what_fixmystreet_sends_of_its_own_accord_is_accepted(open311):
+    report = post(
+        open311,
+        media_url=["https://fms.example/photo/1.jpeg", "https://fms.example/photo/2.jpeg"],
+        deviceid="fms",
+        **{
+            "attribute[fixmystreet_id]": "1234",
+            "attribute[title]": "Mattresses",
+            "attribute[report_url]": "https://fms.example/report/1234",
+            "attribute[closest_address]": "1 High Street",
+            "attribute[easting]": "300000",
+            "attribute[northing]": "270000",
+            "attribute[uprn]": "100000000001",
+        },
+    )
+    note = db.session.scalar(
+        sa.select(CaseEvent.text).where(CaseEvent.case_id == report.case_id, CaseEvent.kind == CaseEventKind.NOTE)
+    )
+    assert "https://fms.example/photo/1.jpeg https://fms.example/photo/2.jpeg" in note
+    assert "fixmystreet_id" not in str(report.case.answers)
 
 
 def test_markup_comes_back_as_text_never_as_markup(open311):

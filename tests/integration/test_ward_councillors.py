@@ -11,7 +11,8 @@ import sqlalchemy as sa
 from app import forms_engine
 from app.extensions import db
 from app.models import Case, Channel, CouncillorWard, MessageChannel, OutboundMessage, Role, StreetReport, User
-from app.services import councillors, street_reports_demo
+from app.services import channel_figures, councillors, street_reports_demo
+from app.services.cases import london_today
 from app.services.street_reports_demo import DEMO_EMAIL
 from tests.factories import make_user, sign_in
 from tests.form_walk import walk
@@ -114,6 +115,12 @@ def test_a_councillor_reports_for_a_resident_and_the_channel_is_recorded(app, cl
     assert case.channel == Channel.COUNCILLOR
     assert case.user_id is None  # the resident's request, not the councillor's own
     assert case.contact_email != councillor.email
+    month = channel_figures.month_start(london_today())  # counted apart in the channel-shift figures
+    costs = {"face_to_face": 786, "telephone": 235, "web": 21, "letter_in": 67, "letter_out": 46}
+    figures = channel_figures.figures(
+        channel_figures.Filters(first_month=month, last_month=month), unit_costs=costs, today=london_today()
+    )
+    assert figures.transactions[0]["councillor"] == 1 and figures.transactions[0]["online"] == 0
 
 
 def test_a_forged_category_is_refused(app, client):

@@ -31,6 +31,10 @@ EMAIL_MAX = 254
 MEDIA_URL = re.compile(r"^https?://[^\s<>\"]{1,490}$")
 LARGEST_NUMBER = 10**12
 LANGUAGE = "en"
+# Attributes FixMyStreet sends of its own accord (its report's number, title and address, the
+# property's UPRN, British National Grid coordinates): accepted and not kept, as the case has them.
+IGNORED_ATTRIBUTES = {"fixmystreet_id", "title", "report_url", "closest_address", "easting", "northing", "uprn"}
+MEDIA_URLS_MAX = 10
 SINGLE_FIELDS = (
     "service_code",
     "lat",
@@ -44,7 +48,6 @@ SINGLE_FIELDS = (
     "last_name",
     "phone",
     "description",
-    "media_url",
     "jurisdiction_id",
     "api_key",
 )
@@ -119,6 +122,8 @@ def attribute_answers(found: Service, form: dict[str, list[str]]) -> dict:
             continue
         matched = ATTRIBUTE.match(key)
         attribute = found.attribute(matched.group(1)) if matched else None
+        if attribute is None and matched and matched.group(1) in IGNORED_ATTRIBUTES:
+            continue
         if attribute is None:
             raise Open311Error(400, f"{key[:80]} is not an attribute of {found.code} (see services/{found.code}.json)")
         value = _attribute_value(attribute, values)
@@ -184,7 +189,10 @@ def receive(service_code: str, form: dict[str, list[str]], *, api_key: ApiKey) -
     if found is None:
         raise Open311Error(400, "service_code is not one of our services (see services.json)")
     fields = single_fields(form)
-    if fields.get("media_url") and not MEDIA_URL.fullmatch(fields["media_url"]):
+    media_urls = [url.strip() for url in form.get("media_url") or [] if url.strip()]
+    if len(media_urls) > MEDIA_URLS_MAX:
+        raise Open311Error(400, f"media_url takes at most {MEDIA_URLS_MAX} addresses")
+    if any(not MEDIA_URL.fullmatch(url) for url in media_urls):
         raise Open311Error(400, "media_url must be an http or https address")
     definition = found.definition
     location_question = definition.question(found.location_question)
@@ -213,8 +221,8 @@ def receive(service_code: str, form: dict[str, list[str]], *, api_key: ApiKey) -
     if description:
         report.description = description
     note = f"Sent through Open311 by the system with API key {api_key.name!r} (key {api_key.id})."
-    if fields.get("media_url"):
-        note += f" Photo (not checked by us, do not open it unless you trust it): {fields['media_url']}"
+    if media_urls:
+        note += f" Photos (not checked by us, do not open them unless you trust them): {' '.join(media_urls)}"
     case.events.append(CaseEvent(kind=CaseEventKind.NOTE, text=note))
     db.session.flush()
     return Received(report, case)
