@@ -92,6 +92,7 @@ def create_app(overrides: dict | None = None, environ: dict | None = None) -> Fl
     from app.auth.routes import bp as auth_bp
     from app.bookings.routes import bp as bookings_bp
     from app.council_tax.routes import bp as council_tax_bp
+    from app.councillors.routes import bp as councillors_bp
     from app.forms_engine.routes import bp as forms_bp
     from app.kiosk.routes import bp as kiosk_bp
     from app.pages.routes import bp as pages_bp
@@ -114,6 +115,7 @@ def create_app(overrides: dict | None = None, environ: dict | None = None) -> Fl
         assisted_bp,
         council_tax_bp,
         kiosk_bp,
+        councillors_bp,
     ):
         app.register_blueprint(blueprint)
     kiosk.init_app(app)  # on a shared device: nothing kept for the next person

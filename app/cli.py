@@ -11,6 +11,7 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
+from app.councillors.cli import councillors_cli
 from app.extensions import db
 from app.parking.cli import parking_cli
 from app.scheduler.cli import run_by_hand, scheduler_cli
@@ -27,6 +28,7 @@ def init_app(app):
     app.cli.add_command(scheduler_cli)
     app.cli.add_command(council_tax_cli)
     app.cli.add_command(parking_cli)
+    app.cli.add_command(councillors_cli)
     app.cli.add_command(figures_cli)
 
 

@@ -99,7 +99,7 @@ def service_navigation() -> Markup:
     if signed_in:
         if endpoint == "account.requests":
             active = "requests"
-        elif endpoint.startswith(("account.", "staff.", "admin.", "assisted.")):
+        elif endpoint.startswith(("account.", "staff.", "admin.", "assisted.", "councillors.")):
             active = endpoint.split(".")[0]
         else:
             active = ""
@@ -115,6 +115,7 @@ def service_navigation() -> Markup:
         staff=signed_in and current_user.is_staff,
         admin=signed_in and current_user.role.value == "admin",
         volunteer=signed_in and current_user.role.value == "volunteer",
+        councillor=signed_in and current_user.role.value == "councillor",
         active=active,
     )
     if signed_in:

@@ -55,6 +55,7 @@ CHANNEL_LABELS = {
     "assisted": _l("Online, helped by a volunteer"),
     "telephone": _l("Telephone"),
     "face_to_face": _l("Face to face"),
+    "councillor": _l("Ward councillor, for a resident"),
     "open311": _l("Open311 (another system)"),
 }
 

@@ -19,6 +19,7 @@ ROLE_CHOICES = [
     (Role.STAFF.value, _l("Staff")),
     (Role.MANAGER.value, _l("Manager: staff who also see the channel-shift figures")),
     (Role.ADMIN.value, _l("Administrator")),
+    (Role.COUNCILLOR.value, _l("Ward councillor")),
 ]
 
 
@@ -34,7 +35,9 @@ class RoleForm(BaseForm):
 @bp.get("/users")
 @admin_required
 def users():
-    results = people.search("", page=page_number(), roles=(Role.VOLUNTEER, Role.STAFF, Role.MANAGER, Role.ADMIN))
+    results = people.search(
+        "", page=page_number(), roles=(Role.VOLUNTEER, Role.STAFF, Role.MANAGER, Role.ADMIN, Role.COUNCILLOR)
+    )
     return render_template("admin/users.html", results=results, role_names=dict(ROLE_CHOICES))
 
 
@@ -56,6 +59,8 @@ def change_role(user_id):
                 _("%(name)s is now: %(role)s", name=person.full_name, role=dict(ROLE_CHOICES)[form.role.data]),
                 "success",
             )
+            if person.role == Role.COUNCILLOR:
+                return redirect(url_for("admin.councillor_wards", user_id=person.id))
             return redirect(url_for("admin.users"))
     return render_template("admin/change_role.html", form=form, person=person)
 
@@ -66,5 +71,5 @@ def scheduled_jobs():
     return render_template("admin/scheduled_jobs.html", statuses=runner.statuses(), views=job_views)
 
 
-# The API key and place pages register on this blueprint too.
-from app.admin import api_key_routes, kiosk_routes, place_routes  # noqa: E402, F401
+# The API key, councillor and place pages register on this blueprint too.
+from app.admin import api_key_routes, councillor_routes, kiosk_routes, place_routes  # noqa: E402, F401

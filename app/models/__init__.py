@@ -49,6 +49,7 @@ from app.models.council_tax import (
     TransactionKind,
 )
 from app.models.council_tax_requests import BatchStatus, CouncilTaxExportBatch, CouncilTaxRequest, RequestKind
+from app.models.councillors import CouncillorDigest, CouncillorWard
 from app.models.gazetteer import GazetteerAddress, Street
 from app.models.kiosks import Kiosk
 from app.models.messages import MessageChannel, MessageStatus, OutboundMessage
@@ -109,6 +110,8 @@ __all__ = [
     "CaseContact",
     "ChannelFigureCount",
     "ContactChannel",
+    "CouncillorDigest",
+    "CouncillorWard",
     "CaseEvent",
     "CaseEventKind",
     "CaseStatus",

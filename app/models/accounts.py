@@ -14,6 +14,7 @@ class Role(enum.StrEnum):
     STAFF = "staff"
     MANAGER = "manager"  # staff who also see the council's channel-shift figures
     ADMIN = "admin"
+    COUNCILLOR = "councillor"  # a ward councillor: reports in their wards, read only (app/councillors)
 
 
 class ContactMethod(enum.StrEnum):

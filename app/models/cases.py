@@ -14,6 +14,7 @@ class Channel(enum.StrEnum):
     ASSISTED = "assisted"  # a volunteer at a kiosk helped
     TELEPHONE = "telephone"
     FACE_TO_FACE = "face_to_face"
+    COUNCILLOR = "councillor"  # a ward councillor reported it on a resident's behalf
     OPEN311 = "open311"  # another system (FixMyStreet, an app) sent it through the Open311 API
 
 

@@ -94,6 +94,8 @@ sa.Index(
     sqlite_where=OPEN_REPORT,
 )
 sa.Index("ix_street_reports_cell_recent", StreetReport.grid_cell, StreetReport.created_at)
+# A ward councillor's list (newest first, a page at a time by keyset) and digest.
+sa.Index("ix_street_reports_ward_recent", StreetReport.ward, StreetReport.created_at, StreetReport.id)
 # Open311's list of requests: the newest in a window of time, of every category and state.
 sa.Index("ix_street_reports_created_at", StreetReport.created_at)
 # Reports fixed a while ago whose reporter has not yet been asked whether they are still fixed.

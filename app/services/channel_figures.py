@@ -23,7 +23,7 @@ OPEN = Case.status != sa.literal_column("'closed'")
 # The form whose requests are letters (and other documents) in an alternative format.
 ALTERNATIVE_FORMATS_FORM = "alternative-formats"
 # How a transaction was made, as the council reports it: online from a kiosk is online at a place.
-TRANSACTION_CHANNELS = ("online", "kiosk", "assisted", "telephone", "face_to_face", "open311")
+TRANSACTION_CHANNELS = ("online", "kiosk", "assisted", "telephone", "face_to_face", "open311", "councillor")
 CONTACT_CHANNELS = ("telephone", "face_to_face", "letter", "email")
 SATISFIED = (SatisfactionRating.VERY_SATISFIED.value, SatisfactionRating.SATISFIED.value)
 RATINGS = tuple(rating.value for rating in SatisfactionRating)
@@ -37,6 +37,7 @@ TRANSACTION_UNIT = {
     "telephone": "telephone",
     "face_to_face": "face_to_face",
     "open311": "web",  # sent by another system (FixMyStreet, an app) through the Open311 API
+    "councillor": "web",  # a ward councillor filled in the form online for a resident
 }
 CONTACT_UNIT = {"telephone": "telephone", "face_to_face": "face_to_face", "letter": "letter_in", "email": "web"}
 MAX_MONTHS = 36

@@ -20,7 +20,7 @@ BAR_HEIGHT = 26
 GAP = 12
 TEXT = "#0b0c0c"
 # Colour and pattern for each series: solid, diagonal stripes, dots, cross-hatch, horizontal lines,
-# checks (one for each channel, open311 included).
+# checks, vertical lines (one for each channel, open311 and councillor included).
 SERIES = (
     ("#1d70b8", "solid"),
     ("#00703c", "stripes"),
@@ -28,6 +28,7 @@ SERIES = (
     ("#b04f00", "hatch"),
     ("#505a5f", "lines"),
     ("#0b0c0c", "checks"),
+    ("#d4351c", "vertical"),
 )
 
 
@@ -56,6 +57,11 @@ def _patterns(chart_id: str) -> str:
         elif kind == "checks":
             body = f'<rect width="8" height="8" fill="#ffffff"/><rect width="4" height="4" fill="{colour}"/>' + (
                 f'<rect x="4" y="4" width="4" height="4" fill="{colour}"/>'
+            )
+        elif kind == "vertical":
+            body = (
+                f'<rect width="8" height="8" fill="#ffffff"/><path d="M2,0 L2,8 M6,0 L6,8" '
+                f'stroke="{colour}" stroke-width="2"/>'
             )
         else:
             body = (

@@ -67,7 +67,11 @@ DEMO_ACCOUNTS = (
     DemoAccount("Staff", "staff@demo.doorstep.example", "demo-staff-pass", "Jordan Hughes", Role.STAFF),
     DemoAccount("Manager", "manager@demo.doorstep.example", "demo-manager-pass", "Morgan Price", Role.MANAGER),
     DemoAccount("Admin", "admin@demo.doorstep.example", "demo-admin-pass", "Casey Williams", Role.ADMIN),
+    DemoAccount(
+        "Ward councillor", "councillor@demo.doorstep.example", "demo-councillor-pass", "Morgan Price", Role.COUNCILLOR
+    ),
 )
+DEMO_COUNCILLOR_WARDS = ["Central"]  # where the demo reports at DM1 1AB are
 
 
 @dataclass(frozen=True)
@@ -137,6 +141,7 @@ def load() -> tuple[DemoAccount, ...]:
     db.session.flush()
     staff = db.session.scalar(sa.select(User).where(User.email == "staff@demo.doorstep.example"))
     street_reports_demo.load(staff)
+    _load_councillor(admin)
     council_tax_demo.load(Path(current_app.instance_path) / "council-tax-demo-extract", cases.london_today())
     resident = db.session.scalar(sa.select(User).where(User.email == DEMO_ACCOUNTS[0].email))
     council_tax_demo.link_demo_resident(resident)
@@ -167,6 +172,17 @@ def _load_visitor_parking() -> None:
         channel=Channel.ONLINE.value,
         user_id=resident.id,
     )
+
+
+def _load_councillor(admin: User) -> None:
+    """The demo councillor represents Central ward and has a digest by email every day."""
+    from app.services import councillors
+
+    councillor = db.session.scalar(sa.select(User).where(User.email == "councillor@demo.doorstep.example"))
+    wards = [ward for ward in DEMO_COUNCILLOR_WARDS if ward in councillors.ward_names()]
+    councillors.set_wards(councillor, wards, admin=admin)
+    if councillors.digest_settings(councillor) is None:
+        councillors.save_digest_settings(councillor, channel="email", days=list(councillors.WEEKDAYS))
 
 
 def _load_place() -> None:

@@ -25,6 +25,7 @@ TRANSACTION_LABELS = {
     "telephone": _l("Telephone"),
     "face_to_face": _l("Face to face"),
     "open311": _l("Open311 (another system)"),
+    "councillor": _l("Ward councillor, for a resident"),
 }
 CONTACT_LABELS = {
     "telephone": _l("Phone call"),

@@ -15,6 +15,7 @@ from app.models import (
     OrganisationInvitation,
     OrganisationRole,
     Place,
+    Role,
     User,
     utcnow,
 )
@@ -70,12 +71,14 @@ def live(tmp_path_factory, live_stripe, local_dvla):
             accounts.RESET,
             {"uid": resident.id, "fp": accounts._password_fingerprint(resident)},
         )
+        councillor = db.session.scalar(sa.select(User).where(User.role == Role.COUNCILLOR))
         place_id = db.session.scalar(sa.select(Place.id).where(Place.name == demo.DEMO_PLACE))
         demo_key_id = db.session.scalar(sa.select(ApiKey.id).where(ApiKey.name == demo.DEMO_API_KEYS[0].name))
         arguments = {
             "admin.revoke_api_key": {"key_id": demo_key_id},
             "staff.resident": {"user_id": resident.id},
             "admin.change_role": {"user_id": volunteer.id},
+            "admin.councillor_wards": {"user_id": councillor.id},
             "dev.outbox_message": {"message_id": message.id},
             "auth.reset_password": {"token": reset_token},
             "admin.place": {"place_id": place_id},

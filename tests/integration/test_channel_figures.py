@@ -102,6 +102,7 @@ def test_the_figures_count_channels_months_standards_contacts_satisfaction_and_c
         "telephone": 1,
         "face_to_face": 0,
         "open311": 0,
+        "councillor": 0,
     }
     assert found.transactions[1] == {
         "online": 1,
@@ -110,6 +111,7 @@ def test_the_figures_count_channels_months_standards_contacts_satisfaction_and_c
         "telephone": 0,
         "face_to_face": 1,
         "open311": 0,
+        "councillor": 0,
     }
     # Answered in March: one by its due date, one late. Not answered and past due on 1 May: five.
     assert found.standards == [(2, 1), (0, 0)]
@@ -143,6 +145,7 @@ def test_filters_by_service_ward_and_place(app, data):
         "telephone": 0,
         "face_to_face": 0,
         "open311": 0,
+        "councillor": 0,
     }
     by_ward = channel_figures.figures(
         channel_figures.Filters(SPRING.first_month, SPRING.last_month, ward="Hillside"),
@@ -190,6 +193,7 @@ def test_the_page_with_data_its_charts_tables_and_csv(app, client, data):
         "0 (0.0%)",
         "0 (0.0%)",
         "1 (33.3%)",
+        "0 (0.0%)",
         "0 (0.0%)",
         "0 (0.0%)",
     ]

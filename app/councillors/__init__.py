@@ -1,0 +1,1 @@
+"""Pages for ward councillors: reports in their wards, reporting for a resident, the digest."""
