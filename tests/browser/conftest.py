@@ -292,8 +292,13 @@ def _make_street_reports(app) -> dict:
 
 
 @pytest.fixture(scope="session")
-def recorder():
-    result = AxeRecorder()
+def recorder(tmp_path_factory):
+    # pytest-xdist's processes share the parent of their own temporary folders, and only that run's.
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    run_dir = tmp_path_factory.getbasetemp().parent if worker else tmp_path_factory.getbasetemp()
+    shared_dir = run_dir / "axe-checked"
+    shared_dir.mkdir(exist_ok=True)
+    result = AxeRecorder(shared_dir=shared_dir)
     yield result
     # With the tests split over processes (pytest -n), each writes its own part of the report.
     result.write_report(ROOT / "accessibility" / "reports", part=os.environ.get("PYTEST_XDIST_WORKER", ""))

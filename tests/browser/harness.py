@@ -85,11 +85,12 @@ def _digest(html: str) -> str:
 
 def page_parts(html: str) -> tuple[str, str]:
     """Fingerprints of the page's main content and of everything around it (header, navigation,
-    footer), ignoring values that change on every load: CSRF tokens, nonces, and the page address
-    carried in the language link."""
+    footer), ignoring values that change on every load: CSRF tokens, nonces, and the address to go
+    back to (`next=`) that the language link and the sign-in form carry: the sign-in page reached from
+    each of a hundred pages is one page to check, not a hundred."""
     html = re.sub(r'(<input[^>]*name="csrf_token"[^>]*>)', "<csrf>", html)
     html = re.sub(r'nonce="[^"]*"', "", html)
-    html = re.sub(r'(/language/\w+)\?next=[^"]*"', r'\1"', html)
+    html = re.sub(r'([?&](?:amp;)?next=)[^"&]*', r"\1", html)
     match = re.search(r"<main\b.*</main>", html, flags=re.S)
     main = match.group(0) if match else ""
     chrome = html.replace(main, "<main/>") if main else html
@@ -98,19 +99,36 @@ def page_parts(html: str) -> tuple[str, str]:
 
 @dataclass
 class AxeRecorder:
-    """Runs axe once per distinct page state and width, and keeps every result for the report."""
+    """Runs axe once per distinct page state and width, and keeps every result for the report.
+
+    With the tests spread over processes (pytest -n), `shared_dir` is one folder for all of them: a
+    part checked by one process is not checked again by another. A violation fails the test that
+    first found it, whichever process ran it."""
 
     checked: dict[tuple[str, str, str], dict] = field(default_factory=dict)
     visits: list[dict] = field(default_factory=list)
-    parts_seen: set[tuple[str, str]] = field(default_factory=set)
+    parts_seen: set[tuple[str, str, str]] = field(default_factory=set)
+    shared_dir: Path | None = None
+
+    def _seen(self, part: tuple[str, str, str]) -> bool:
+        if part in self.parts_seen:
+            return True
+        return self.shared_dir is not None and (self.shared_dir / "-".join(part)).exists()
+
+    def _mark_seen(self, part: tuple[str, str, str]) -> None:
+        self.parts_seen.add(part)
+        if self.shared_dir is not None:
+            (self.shared_dir / "-".join(part)).touch()
 
     def check(self, driver, *, width: str, label: str) -> list[dict]:
         """Run axe unless this page's main content and the page around it (header, navigation,
         footer) have both already been checked at this width; violations fail wherever first found."""
         main, chrome = page_parts(driver.page_source)
         key = (width, main, chrome)
-        if (width, "main", main) not in self.parts_seen or (width, "chrome", chrome) not in self.parts_seen:
-            self.parts_seen.update({(width, "main", main), (width, "chrome", chrome)})
+        parts = [(width, "main", main), (width, "chrome", chrome)]
+        if not all(self._seen(part) for part in parts):
+            for part in parts:
+                self._mark_seen(part)
             axe = Axe(driver, script_url=str(AXE_SCRIPT))
             axe.inject()
             results = axe.run(options=AXE_OPTIONS)
