@@ -82,6 +82,18 @@ class Chosen:
     label: str
 
 
+def answer_at_address(address: GazetteerAddress) -> dict:
+    """A location answer for a gazetteer address: its point and ward, no street of its own."""
+    return {
+        "uprn": address.uprn,
+        "usrn": None,
+        "place": address.single_line,
+        "latitude": address.latitude,
+        "longitude": address.longitude,
+        "ward": address.ward,
+    }
+
+
 def choose(value: str, found: Found, bounds: Boundaries) -> Chosen | None:
     """The address or street the person chose from what the search found (None if it is not one of
     them: a value made up, or from another search)."""
@@ -89,15 +101,7 @@ def choose(value: str, found: Found, bounds: Boundaries) -> Chosen | None:
         return None
     if value.startswith(ADDRESS_PREFIX):
         address = next(found for found in found.addresses if f"{ADDRESS_PREFIX}{found.uprn}" == value)
-        answer = {
-            "uprn": address.uprn,
-            "usrn": None,
-            "place": address.single_line,
-            "latitude": address.latitude,
-            "longitude": address.longitude,
-            "ward": address.ward,
-        }
-        return Chosen(answer, Placement(address.ward), address.single_line)
+        return Chosen(answer_at_address(address), Placement(address.ward), address.single_line)
     street = next(found for found in found.streets if f"{STREET_PREFIX}{found.usrn}" == value)
     placement = place(bounds, street.latitude, street.longitude)
     answer = None

@@ -11,7 +11,7 @@ from app import form_model
 from app.extensions import db
 from app.form_model import journey
 from app.models import Channel, StreetReport, StreetReportState, User
-from app.services import cases, form_journeys, gazetteer, street_report_updates
+from app.services import cases, form_journeys, gazetteer, street_locations, street_report_updates
 
 # (category, postcode, where exactly, answers for the rest of the form, what staff did)
 DEMO_REPORTS = (
@@ -57,12 +57,7 @@ def load(staff: User) -> int:
             continue
         address = gazetteer.find_by_postcode(postcode)[0]
         location = {
-            "uprn": address.uprn,
-            "usrn": None,
-            "place": address.single_line,
-            "latitude": address.latitude,
-            "longitude": address.longitude,
-            "ward": address.ward,
+            **street_locations.answer_at_address(address),
             "description": where,
             "search": postcode,
         }

@@ -78,14 +78,7 @@ def _at_address(address_id: str) -> dict:
     address = gazetteer.get(int(address_id))
     if address is None:
         raise Open311Error(400, "address_id is not an address in our area")
-    return {
-        "uprn": address.uprn,
-        "usrn": None,
-        "place": address.single_line,
-        "latitude": address.latitude,
-        "longitude": address.longitude,
-        "ward": address.ward,
-    }
+    return street_locations.answer_at_address(address)
 
 
 def _at_address_string(bounds: Boundaries, text: str) -> dict:
