@@ -98,6 +98,15 @@ sa.Index("ix_street_reports_cell_recent", StreetReport.grid_cell, StreetReport.c
 sa.Index("ix_street_reports_ward_recent", StreetReport.ward, StreetReport.created_at, StreetReport.id)
 # Open311's list of requests: the newest in a window of time, of every category and state.
 sa.Index("ix_street_reports_created_at", StreetReport.created_at)
+# The same list for one category (and its open or closed states): only that category's reports in
+# the window are read, with their state from the index.
+sa.Index(
+    "ix_street_reports_category_recent",
+    StreetReport.category,
+    StreetReport.created_at,
+    StreetReport.id,  # the list's order to the end, so nothing is sorted
+    StreetReport.state,
+)
 # Reports fixed a while ago whose reporter has not yet been asked whether they are still fixed.
 sa.Index("ix_street_reports_fixed_check", StreetReport.state, StreetReport.fixed_check_sent_at, StreetReport.fixed_at)
 
