@@ -2,7 +2,7 @@
 desktop widths, in English and Welsh, and on every form after an empty submit."""
 
 import pytest
-from selenium.common.exceptions import TimeoutException
+from selenium.common.exceptions import TimeoutException, WebDriverException
 from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
@@ -92,17 +92,33 @@ def submit_forms_empty(driver, url: str) -> list[tuple[str, list[str]]]:
     count = len(driver.find_elements(By.CSS_SELECTOR, "main form[method=post]"))
     states = []
     for index in range(count):
+        label = f"{url} form {index + 1} sent empty"
         driver.get(url)
-        form = driver.find_elements(By.CSS_SELECTOR, "main form[method=post]")[index]
+        forms = driver.find_elements(By.CSS_SELECTOR, "main form[method=post]")
+        if index >= len(forms):
+            # An earlier form on this page changed what it offers (an answered "Is it fixed?" has
+            # no form left): the states that follow are their own tests'.
+            break
+        form = forms[index]
         fields = form.find_elements(By.CSS_SELECTOR, FIELD_SELECTOR)
         if not fields:
             continue
         for element in fields:
             if element.get_attribute("type") not in {"radio", "checkbox"} and element.tag_name != "select":
                 driver.execute_script("arguments[0].value = ''", element)
+        # The browser starts a form's navigation after the click returns: wait for the page it
+        # loads, or the next driver.get can be overtaken by it and count another page's forms.
+        old_page = driver.find_element(By.TAG_NAME, "html").id
         form.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
+        try:
+            WebDriverWait(driver, 10, ignored_exceptions=(WebDriverException,)).until(
+                lambda d, old_page=old_page: d.find_element(By.TAG_NAME, "html").id != old_page
+            )
+        except TimeoutException:
+            states.append((label, ["sending the form loaded no page within 10 seconds"]))
+            continue
         has_errors = bool(driver.find_elements(By.CSS_SELECTOR, ".govuk-error-summary"))
-        states.append((f"{url} form {index + 1} sent empty", check_error_state(driver) if has_errors else []))
+        states.append((label, check_error_state(driver) if has_errors else []))
     return states
 
 
