@@ -101,7 +101,8 @@ test: build browser-deps redis-deps lint
 	$(BIN)/pytest -n $(TEST_WORKERS) --dist worksteal
 
 ## bench: page weights, server timings, the inbox with many cases, booked collections, API key checks,
-## council tax import, street reports near a point, the channel-shift figures, and an HTTP load test of gunicorn in the production configuration (wrk, PostgreSQL, Redis)
+## council tax import, street reports near a point and Open311's list of requests, the channel-shift figures, and an HTTP load test of gunicorn in the production configuration (wrk, PostgreSQL, Redis).
+## On SQLite, or PostgreSQL with BENCH_DATABASE_URL=postgresql+psycopg://... make bench
 bench: build redis-deps wrk-deps
 	$(BIN)/python scripts/bench.py
 	$(BIN)/python scripts/bench_bookings.py

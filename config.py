@@ -10,6 +10,7 @@ import os
 import re
 import socket
 from pathlib import Path
+from urllib.parse import urlsplit
 
 BASE_DIR = Path(__file__).resolve().parent
 STRIPE_LIVE_API_BASE = "https://api.stripe.com"
@@ -19,6 +20,12 @@ DVLA_LIVE_API_BASE = "https://driver-vehicle-licensing.api.gov.uk"
 DVLA_UAT_API_BASE = "https://uat.driver-vehicle-licensing.api.gov.uk"
 # Not a secret: the key the local DVLA stand-in (devtools/local_dvla.py) accepts, outside production.
 LOCAL_DVLA_KEY = "doorstep-local-dvla-key"
+# Not a secret: the key the local stand-in county's Open311 server (devtools/local_county311.py)
+# accepts, sent outside production when the county's key variable is not set.
+LOCAL_COUNTY311_KEY = "doorstep-local-county311-key"
+# OpenStreetMap's own tiles, for development only (their tile usage policy does not allow heavy use).
+DEVELOPMENT_MAP_TILE_URL = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
+DEVELOPMENT_MAP_TILE_ATTRIBUTION = "© OpenStreetMap contributors"
 
 
 class ConfigError(RuntimeError):
@@ -200,6 +207,7 @@ def load_config(environ: dict | None = None, overrides: dict | None = None) -> d
         "NOTIFY_API_KEY": environ.get("NOTIFY_API_KEY", ""),
         "NOTIFY_EMAIL_TEMPLATE_ID": environ.get("NOTIFY_EMAIL_TEMPLATE_ID", ""),
         "NOTIFY_SMS_TEMPLATE_ID": environ.get("NOTIFY_SMS_TEMPLATE_ID", ""),
+        "NOTIFY_LETTER_TEMPLATE_ID": environ.get("NOTIFY_LETTER_TEMPLATE_ID", ""),
         "DEV_OUTBOX_PAGE": not production and _bool(environ.get("DEV_OUTBOX_PAGE"), True),
         # Parts of the layout rendered once per language and state (app/layout_fragments.py). Off only
         # to compare pages with and without them (tests/integration/test_render_caches.py).
@@ -231,6 +239,24 @@ def load_config(environ: dict | None = None, overrides: dict | None = None) -> d
         "DVLA_API_KEY": environ.get("DVLA_API_KEY") or ("" if production else LOCAL_DVLA_KEY),
         # A person waits for the answer, and a slow DVLA is treated as an unavailable one.
         "DVLA_TIMEOUT_SECONDS": _seconds(environ, "DVLA_TIMEOUT_SECONDS", 5.0),
+        # Street reports the county council deals with, sent on by Open311. Outside production they go
+        # to the local stand-in county that `make run` and the tests start (devtools/local_county311.py),
+        # not to the endpoint in the settings file; in production always to the settings' endpoint.
+        "COUNTY_OPEN311_ENDPOINT": (
+            environ.get("COUNTY_OPEN311_ENDPOINT")
+            or ("" if production else f"http://127.0.0.1:{_int(environ, 'LOCAL_COUNTY311_PORT', 8422)}/open311/v2/")
+        ),
+        "COUNTY_OPEN311_DEVELOPMENT_KEY": "" if production else LOCAL_COUNTY311_KEY,
+        "COUNTY_OPEN311_TIMEOUT_SECONDS": _seconds(environ, "COUNTY_OPEN311_TIMEOUT_SECONDS", 20.0),
+        # A forward that keeps failing (the county down, slow or busy) is given up after this many tries.
+        "COUNTY_FORWARD_MAX_ATTEMPTS": _int(environ, "COUNTY_FORWARD_MAX_ATTEMPTS", 6),
+        # The map on the location question (street reports): a tile address with {z}, {x} and {y} (and
+        # optionally {s}) and the words that credit the map's makers. Empty: no map, only the search
+        # (which is complete on its own). Development shows OpenStreetMap's tiles; tests none.
+        "MAP_TILE_URL": environ.get("MAP_TILE_URL", DEVELOPMENT_MAP_TILE_URL if env == "development" else ""),
+        "MAP_TILE_ATTRIBUTION": environ.get(
+            "MAP_TILE_ATTRIBUTION", DEVELOPMENT_MAP_TILE_ATTRIBUTION if env == "development" else ""
+        ),
         # Static files
         "STATIC_MAX_AGE_SECONDS": 365 * 24 * 3600,
         "COMPRESS_MIMETYPES": ["text/html", "application/json", "text/csv"],
@@ -246,10 +272,40 @@ def load_config(environ: dict | None = None, overrides: dict | None = None) -> d
     if production:
         _check_production_payments(config)
         _check_production_vehicle_lookups(config)
+        if config["COUNTY_OPEN311_ENDPOINT"]:
+            raise ConfigError(
+                "COUNTY_OPEN311_ENDPOINT cannot be set in production: reports go to the county's endpoint in "
+                "app/service_settings/street-reports.yaml (the local stand-in county cannot be used)"
+            )
     if production and config["MESSAGE_DELIVERY"] not in {"smtp", "notify"}:
         raise ConfigError("MESSAGE_DELIVERY must be smtp or notify in production")
     _check_shared_state(config, production)
+    _check_map_tiles(config, production)
     return config
+
+
+def map_tile_origin(tile_url: str) -> str:
+    """Where the map's tile images come from, for the Content-Security-Policy ("" for no map). A
+    {s} subdomain is any subdomain."""
+    parts = urlsplit(tile_url)
+    return f"{parts.scheme}://{parts.netloc.replace('{s}', '*')}" if tile_url else ""
+
+
+def _check_map_tiles(config: dict, production: bool) -> None:
+    url = config["MAP_TILE_URL"]
+    if not url:
+        return
+    schemes = ("https://",) if production else ("https://", "http://")
+    if not url.startswith(schemes) or any(part not in url for part in ("{z}", "{x}", "{y}")):
+        raise ConfigError(
+            "MAP_TILE_URL must be an https:// address with {z}, {x} and {y} in it, like "
+            + DEVELOPMENT_MAP_TILE_URL
+            + " (or empty for no map)"
+        )
+    if not urlsplit(url).netloc or re.search(r"[\s;,'\"]", url):
+        raise ConfigError(f"MAP_TILE_URL {url!r} is not a web address")
+    if not config["MAP_TILE_ATTRIBUTION"].strip():
+        raise ConfigError("MAP_TILE_ATTRIBUTION must credit the map's makers when MAP_TILE_URL is set")
 
 
 def _check_shared_state(config: dict, production: bool) -> None:

@@ -73,6 +73,7 @@ def create_app(overrides: dict | None = None, environ: dict | None = None) -> Fl
     from app import forms_engine
     from app.services import (  # noqa: F401  (they register what happens once paid, and submit actions)
         bookings,
+        county_forwards,
         paid_forms,
         parking,
         street_reports,

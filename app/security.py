@@ -11,6 +11,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from app.models import Role
+from config import map_tile_origin
 
 
 def is_safe_next(target: str | None) -> bool:
@@ -49,13 +50,13 @@ admin_required = roles_required(Role.ADMIN)
 figures_required = roles_required(Role.MANAGER, Role.ADMIN)
 
 
-def _content_security_policy(nonce: str, payment_page: str) -> str:
+def _content_security_policy(nonce: str, payment_page: str, map_tiles: str) -> str:
     return "; ".join(
         [
             "default-src 'self'",
             "script-src 'self'",
             f"style-src 'self' 'nonce-{nonce}'",
-            "img-src 'self' data:",
+            f"img-src 'self' data: {map_tiles}".rstrip(),
             "font-src 'self'",
             "connect-src 'self'",
             "object-src 'none'",
@@ -105,11 +106,14 @@ def init_app(app, login_manager):
         headers.setdefault("X-Content-Type-Options", "nosniff")
         headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
         headers.setdefault("X-Frame-Options", "DENY")
-        headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=(), interest-cohort=()")
+        # Geolocation for this site only: "Use my current location" on the location question.
+        headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=(self), interest-cohort=()")
         headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
         if response.mimetype == "text/html":
             headers["Content-Security-Policy"] = _content_security_policy(
-                g.get("csp_nonce", "none"), current_app.config["PAYMENT_PAGE_ORIGIN"]
+                g.get("csp_nonce", "none"),
+                current_app.config["PAYMENT_PAGE_ORIGIN"],
+                map_tile_origin(current_app.config["MAP_TILE_URL"]),
             )
         if _signed_in():
             headers["Cache-Control"] = "no-store"

@@ -42,14 +42,17 @@ def main() -> int:
         str(SOURCE / "app.scss"),
         str(build / "app.css"),
     )
+    # app.js on every page; map.js and map.css (Leaflet) only on pages with a location question's map.
     run(
         str(BIN / "esbuild"),
         str(SOURCE / "app.mjs"),
+        str(SOURCE / "map.mjs"),
         "--bundle",
         "--minify",
         "--format=esm",
+        "--loader:.png=empty",
         "--log-level=warning",
-        f"--outfile={build / 'app.js'}",
+        f"--outdir={build}",
     )
 
     shutil.rmtree(STATIC, ignore_errors=True)

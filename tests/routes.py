@@ -38,6 +38,7 @@ EXAMPLE_ARGUMENTS = {
     "organisation_id": lambda: 1,
     "membership_id": lambda: 1,
     "invitation_id": lambda: 1,
+    "address_id": lambda: 1,  # an organisation's premises (the demo business's yard)
     "vrm": lambda: "AB12CDE",  # a vehicle registration number (the enforcement API)
     "report_id": lambda: 1,  # a street report's public number
     "format": lambda: "json",  # an API's response format (Open311's requests.json or .xml)

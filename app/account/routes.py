@@ -10,6 +10,7 @@ from app.i18n import current_language
 from app.models import AlternativeFormat, ContactMethod
 from app.services import accounts, auth_sessions, bookings, cases, form_journeys, gazetteer, organisations, tokens
 from app.services.errors import ServiceError
+from app.services.parking import business as business_permits
 from app.services.parking import permits as parking_permits
 from app.services.parking import visitors as parking_visitors
 
@@ -219,6 +220,9 @@ def requests():
         booked=bookings.case_ids_with_bookings(your_cases),
         permits=parking_permits.for_person(current_user),
         organisation_requests=organisations.requests_of(current_user) if current_user.memberships else ([], {}),
+        organisation_permits={
+            m.organisation_id: business_permits.for_organisation(m.organisation_id) for m in current_user.memberships
+        },
         visitor_parking=parking_visitors.household(current_user.uprn) is not None,
         permit_state=parking_permits.state,
         permit_days=(parking_permits.first_day, parking_permits.last_day),
@@ -285,4 +289,7 @@ def organisation():
     return render_template("account/organisation.html", memberships=memberships)
 
 
-from app.account import organisation_routes  # noqa: E402, F401 (its routes are on this blueprint)
+from app.account import (  # noqa: E402, F401 (their routes are on this blueprint)
+    organisation_premises_routes,
+    organisation_routes,
+)

@@ -14,6 +14,11 @@ GIVEN_LABELS = {
     ConsentGiven.IN_PERSON.value: _l("In person, here with me"),
     ConsentGiven.TELEPHONE.value: _l("On the phone"),
 }
+BY_MESSAGE, BY_POST = "messages", "post"
+CONFIRMATIONS_LABELS = {
+    BY_MESSAGE: _l("By email or text message"),
+    BY_POST: _l("By post"),
+}
 LASTS_LABELS = {
     ConsentLasts.VISIT.value: _l("This visit only"),
     ConsentLasts.TODAY.value: _l("Until the end of today"),
@@ -113,12 +118,74 @@ class ConsentForm(BaseForm):
         validators=[Required(message=_l("Select how long their consent lasts"))],
     )
 
+    confirmations = GovRadioField(
+        _l("How do they want their confirmations?"),
+        choices=list(CONFIRMATIONS_LABELS.items()),
+        default=BY_MESSAGE,
+        choice_message=_l("Select how they want their confirmations"),
+    )
+    address_line_1 = text_field(
+        _l("Address line 1"),
+        required_message=None,
+        max_length=100,
+        too_long_message=_l("Address line 1 must be 100 characters or fewer"),
+        autocomplete="off",
+    )
+    address_line_2 = text_field(
+        _l("Address line 2 (optional)"),
+        required_message=None,
+        max_length=100,
+        too_long_message=_l("Address line 2 must be 100 characters or fewer"),
+        autocomplete="off",
+    )
+    address_town = text_field(
+        _l("Town or city"),
+        required_message=None,
+        max_length=100,
+        too_long_message=_l("Town or city must be 100 characters or fewer"),
+        autocomplete="off",
+    )
+    address_postcode = text_field(
+        _l("Postcode"),
+        required_message=None,
+        max_length=10,
+        too_long_message=_l("Enter a real postcode, like DM1 1AA"),
+        autocomplete="off",
+        spellcheck=False,
+    )
+
     def validate_services(self, field):
         if not field.data:
             raise StopValidation(_l("Select the services they agreed you can use for them"))
 
+    def _letter_address_wanted(self) -> bool:
+        return self.confirmations.data == BY_POST and self.address_line_1 is not None
+
+    def validate_address_line_1(self, field):
+        if self._letter_address_wanted() and not field.data:
+            raise StopValidation(_l("Enter the first line of their address, for their letters"))
+
+    def validate_address_town(self, field):
+        if self._letter_address_wanted() and not field.data:
+            raise StopValidation(_l("Enter their town or city, for their letters"))
+
+    def validate_address_postcode(self, field):
+        if field.data and not gazetteer.is_valid_postcode(field.data):
+            raise StopValidation(_l("Enter a real postcode, like DM1 1AA"))
+        if self._letter_address_wanted() and not field.data:
+            raise StopValidation(_l("Enter their postcode, for their letters"))
+
+    def address_lines(self) -> list[str]:
+        if self.address_line_1 is None:
+            return []
+        return [self.address_line_1.data, self.address_line_2.data, self.address_town.data, self.address_postcode.data]
+
 
 ConsentForm.person_name.kwargs["validators"].append(NoAngleBrackets(_l("Name must not include < or >")))
+for _line in ("address_line_1", "address_line_2", "address_town"):
+    getattr(ConsentForm, _line).kwargs["validators"].append(
+        NoAngleBrackets(_l("Their address must not include < or >"))
+    )
 
 
 class StopForm(BaseForm):

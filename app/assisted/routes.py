@@ -8,7 +8,16 @@ from flask_login import current_user
 
 from app import forms_engine
 from app.assisted import CHOSEN_KEY, FOUND_KEY, SESSION_KEY, forget_helping
-from app.assisted.forms import GIVEN_LABELS, LASTS_LABELS, ChoosePersonForm, ConsentForm, FindPersonForm, StopForm
+from app.assisted.forms import (
+    BY_MESSAGE,
+    BY_POST,
+    GIVEN_LABELS,
+    LASTS_LABELS,
+    ChoosePersonForm,
+    ConsentForm,
+    FindPersonForm,
+    StopForm,
+)
 from app.i18n import current_language
 from app.models import ConsentGiven, ConsentLasts, Role
 from app.security import roles_required
@@ -95,6 +104,15 @@ def consent():
         del form.place  # the one place they help at: not asked
     else:
         form.place.choices = [(str(place.id), place.display_name(language)) for place in at_places]
+    if person is not None and assisted.needs_no_address(person.user_id):
+        for line in ("address_line_1", "address_line_2", "address_town", "address_postcode"):
+            delattr(form, line)  # letters go to the address on their account
+        form.confirmations.choices = [
+            (BY_MESSAGE, _("By email or text message, as on their account")),
+            (BY_POST, _("By post, to the address on their account")),
+        ]
+    if person is not None and request.method == "GET" and assisted.prefers_post(person.user_id):
+        form.confirmations.data = BY_POST  # as chosen on their account
     offered = assisted.services_to_offer(forms_engine.definitions(), with_account=not without_account)
     form.services.choices = [(definition.id, definition.title.get(language)) for definition in offered]
     if form.validate_on_submit():
@@ -107,8 +125,15 @@ def consent():
                 given=ConsentGiven(form.given.data),
                 services=form.services.data,
                 lasts=ConsentLasts(form.lasts.data),
+                by_post=form.confirmations.data == BY_POST,
+                address=form.address_lines(),
             )
-        except ServiceError:
+        except ServiceError as error:
+            if error.field == "address_line_1":
+                form.address_line_1.errors = [error.message]
+                return render_template(
+                    "assisted/consent.html", form=form, person=person, without_account=without_account, places=at_places
+                )
             flash(_("Their account can no longer be used. Search again."), "important")
             return redirect(url_for("assisted.start"))
         forget_helping()

@@ -1,5 +1,6 @@
 from flask_babel import lazy_gettext as _l
-from wtforms.validators import ValidationError
+from wtforms import HiddenField
+from wtforms.validators import AnyOf, ValidationError
 
 from app.forms_common import BaseForm, GovRadioField, text_field
 from app.money import parse_pounds
@@ -76,3 +77,9 @@ class PayForm(BaseForm):
             raise ValidationError(_l("Enter the amount you want to pay"))
         if parse_pounds(field.data) is None:
             raise ValidationError(_l("Enter an amount in pounds, like 50 or 125.50"))
+
+
+class PaperlessForm(BaseForm):
+    """Switch to paperless bills ("yes") or back to paper ("no"): the button says which."""
+
+    paperless = HiddenField(validators=[AnyOf(["yes", "no"])])

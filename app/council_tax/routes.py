@@ -15,7 +15,7 @@ from app.council_tax import forms, wording
 from app.i18n import current_language
 from app.money import parse_pounds, pounds
 from app.services import cases, payments
-from app.services.council_tax import adapter, instalment_requests, links, paying, statement
+from app.services.council_tax import adapter, instalment_requests, links, paperless, paying, statement
 from app.services.council_tax import settings as council_tax_settings
 from app.services.errors import ServiceError
 
@@ -72,7 +72,13 @@ def account_page(account_ref):
     found = statement.summary(adapter.revenues(), account, cases.london_today())
     return render_template(
         "council_tax/account.html",
-        **page_values(account=account, summary=found, as_at=found.as_at, payments_shown=statement.PAYMENTS_SHOWN),
+        **page_values(
+            account=account,
+            summary=found,
+            as_at=found.as_at,
+            payments_shown=statement.PAYMENTS_SHOWN,
+            paperless_now=paperless.is_paperless(account),
+        ),
     )
 
 
@@ -190,4 +196,38 @@ def twelve_instalments(account_ref):
     return render_template(
         "council_tax/twelve_instalments.html",
         **page_values(account=account, estimate=estimate, refusal=refusal, form=form),
+    )
+
+
+@bp.route("/accounts/<account_ref>/paperless", methods=["GET", "POST"])
+@login_required
+def paperless_bills(account_ref):
+    """Switch the account's bills to email (e-billing), or back to paper."""
+    account = linked_or_404(account_ref)
+    form = forms.PaperlessForm()
+    if request.method == "POST":
+        if not form.validate_on_submit():
+            abort(400)
+        wanted = form.paperless.data == "yes"
+        try:
+            sent = paperless.switch(current_user, account, paperless=wanted)
+        except ServiceError:
+            return redirect(url_for("council_tax.paperless_bills", account_ref=account.reference))
+        if sent is not None:
+            flash(
+                _(
+                    "We have sent your choice of paperless bills. Our council tax team will make the change within "
+                    "10 working days."
+                )
+                if wanted
+                else _(
+                    "We have sent your choice of paper bills. Our council tax team will make the change within "
+                    "10 working days."
+                ),
+                "success",
+            )
+        return redirect(url_for("council_tax.account_page", account_ref=account.reference))
+    return render_template(
+        "council_tax/paperless.html",
+        **page_values(account=account, form=form, chosen=paperless.choice(account)),
     )

@@ -18,8 +18,15 @@ def get(form_id: str) -> Definition | None:
     return definitions().get(form_id)
 
 
+def settings_id(form_id: str) -> str:
+    """Whose settings file a form uses: its own, or the one it shares (`settings_from`). Collection
+    days are counted under this id too, so a form for businesses fills the same rounds."""
+    definition = definitions().get(form_id)
+    return definition.settings_from if definition is not None and definition.settings_from else form_id
+
+
 def settings_for(form_id: str) -> ServiceSettings | None:
-    return current_app.extensions["doorstep_service_settings"].get(form_id)
+    return current_app.extensions["doorstep_service_settings"].get(settings_id(form_id))
 
 
 def all_service_settings() -> dict[str, ServiceSettings]:

@@ -246,9 +246,12 @@ def load_services(folder: Path, settings_folder: Path | None = None, actions: se
             if actions is not None and action is not None and action not in actions:
                 known = ", ".join(sorted(actions)) or "none yet"
                 problems.append(Problem(file.name, "submit.action", f"there is no submit action {action!r} ({known})"))
+            shared = definition.settings_from
+            if shared is not None and shared not in settings:
+                problems.append(Problem(file.name, "settings_from", f"there is no settings file {shared}.yaml"))
             problems += [
                 Problem(file.name, path, message)
-                for path, message in service_settings.check_against(definition, settings.get(definition.id))
+                for path, message in service_settings.check_against(definition, settings.get(shared or definition.id))
             ]
     if problems:
         raise DefinitionError(problems)

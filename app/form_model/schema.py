@@ -257,6 +257,9 @@ class Definition(Strict):
     summary: Text
     start: Text
     who_can_use: list[Audience] = Field(min_length=1)
+    # Another service's settings file to use instead of one of its own: a version of a form for
+    # businesses shares the council's rounds and prices with the form for residents.
+    settings_from: Identifier | None = None
     service_standard_days: Annotated[int, Field(ge=1, le=90)]
     pages: list[Page] = Field(min_length=1)
     declaration: Text | None = None

@@ -48,6 +48,15 @@ class BookingRules(Strict):
     change_cutoff_working_days: Annotated[int, Field(ge=1, le=10)] = 2
 
 
+class BusinessItemPrices(Strict):
+    """Collections from business premises (commercial waste), at their own rate, for a version of
+    the form that asks for the premises of the organisation the person acts for."""
+
+    allowed: bool = True  # false: the council does not collect from businesses
+    base_pence: Pence  # for up to items_included items
+    extra_item_pence: Pence  # for each item after those
+
+
 class ItemPrices(Strict):
     """A price for up to a number of items, a price for each item after that, surcharges for some
     items, a lower price for people who get Council Tax Reduction, and a most per booking."""
@@ -62,6 +71,7 @@ class ItemPrices(Strict):
     concession_extra_item_pence: Pence | None = None
     max_items: Annotated[int, Field(ge=1, le=100)]
     surcharges_pence: dict[Identifier, Pence] = Field(default_factory=dict)
+    business: BusinessItemPrices | None = None  # None: no collections from business premises
 
     @model_validator(mode="after")
     def _concession_complete(self) -> ItemPrices:
@@ -174,7 +184,7 @@ def load_folder(folder: Path) -> tuple[dict[str, ServiceSettings], list[tuple[st
 def check_against(definition: Definition, settings: ServiceSettings | None) -> list[tuple[str, str]]:
     """What a definition asks of its settings file: a price for a paid form, rounds for a date question."""
     problems = []
-    settings_file = f"app/service_settings/{definition.id}.yaml"
+    settings_file = f"app/service_settings/{definition.settings_from or definition.id}.yaml"
     if definition.payment is not None:
         if settings is None or settings.prices is None:
             problems.append(("payment", f"a paid form needs prices in {settings_file}"))
@@ -197,7 +207,10 @@ def _check_item_prices(definition: Definition, prices: ItemPrices, settings_file
             problems.append(
                 ("payment", f"the surcharge for {item!r} in {settings_file} is not an option of {items.id!r}")
             )
-    if prices.concession_question is not None:
+    business = any(question.type == "collection_premises" for question in definition.questions())
+    if business and prices.business is None:
+        problems.append(("payment", f"a form for business premises needs prices.business in {settings_file}"))
+    if prices.concession_question is not None and not business:
         concession = questions.get(prices.concession_question)
         if concession is None or concession.type != QuestionType.YES_NO:
             problems.append(("payment", f"prices.concession_question in {settings_file} must be a yes_no question"))

@@ -48,8 +48,15 @@ from app.models.council_tax import (
     RecoveryStage,
     TransactionKind,
 )
-from app.models.council_tax_requests import BatchStatus, CouncilTaxExportBatch, CouncilTaxRequest, RequestKind
+from app.models.council_tax_requests import (
+    BatchStatus,
+    CouncilTaxExportBatch,
+    CouncilTaxPaperless,
+    CouncilTaxRequest,
+    RequestKind,
+)
 from app.models.councillors import CouncillorDigest, CouncillorWard
+from app.models.county_forwards import CountyForward, ForwardMethod, ForwardState
 from app.models.gazetteer import GazetteerAddress, Street
 from app.models.kiosks import Kiosk
 from app.models.messages import MessageChannel, MessageStatus, OutboundMessage
@@ -80,6 +87,7 @@ from app.models.street_reports import (
 __all__ = [
     "BatchStatus",
     "CouncilTaxExportBatch",
+    "CouncilTaxPaperless",
     "CouncilTaxRequest",
     "RequestKind",
     "ParkingPermitChange",
@@ -136,6 +144,9 @@ __all__ = [
     "Kiosk",
     "Street",
     "ClosedReason",
+    "CountyForward",
+    "ForwardMethod",
+    "ForwardState",
     "StreetReport",
     "StreetReportFollower",
     "StreetReportState",

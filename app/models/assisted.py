@@ -39,6 +39,10 @@ class AssistedSession(Base):
     consent_expires_at: Mapped[datetime]
     started_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
     ended_at: Mapped[datetime | None]
+    # The person chose confirmations by post: to the address on their account, or (no account, or
+    # none on it) this one given at the start, one line a line, the postcode last.
+    confirm_by_post: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
+    postal_address: Mapped[str | None] = mapped_column(sa.String(320))
 
     volunteer: Mapped[User | None] = relationship(foreign_keys=[volunteer_id])
     person: Mapped[User | None] = relationship(foreign_keys=[person_id])

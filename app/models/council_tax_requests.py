@@ -13,6 +13,7 @@ from app.models.base import Base, string_enum, utcnow
 class RequestKind(enum.StrEnum):
     CARD_PAYMENT = "card_payment"  # paid by card through Doorstep: the back office posts it
     TWELVE_INSTALMENTS = "twelve_instalments"  # pay this year's bill in 12 monthly instalments
+    PAPERLESS_BILLS = "paperless_bills"  # bills by email instead of post (e-billing), or back to paper
 
 
 class BatchStatus(enum.StrEnum):
@@ -46,3 +47,19 @@ class CouncilTaxRequest(Base):
     details: Mapped[dict] = mapped_column(sa.JSON, default=dict)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     batch_id: Mapped[int | None] = mapped_column(sa.ForeignKey("council_tax_export_batches.id", ondelete="RESTRICT"))
+
+
+class CouncilTaxPaperless(Base):
+    """An account's choice of paperless bills (e-billing) made in Doorstep: the choice is sent to the
+    revenues system in the export, and kept here so the account page says what was chosen and the
+    council's figures count the post it avoids."""
+
+    __tablename__ = "council_tax_paperless"
+    __table_args__ = (sa.Index("ix_council_tax_paperless_paperless", "paperless"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    account_reference: Mapped[str] = mapped_column(sa.String(20), unique=True)
+    paperless: Mapped[bool]
+    email: Mapped[str | None] = mapped_column(sa.String(320))  # where the bills go, when paperless
+    changed_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    changed_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -10,6 +10,7 @@ from app.models.base import Base, string_enum, utcnow
 class MessageChannel(enum.StrEnum):
     EMAIL = "email"
     SMS = "sms"
+    LETTER = "letter"  # recipient: the postal address, one line a line, the postcode last
 
 
 class MessageStatus(enum.StrEnum):
@@ -28,6 +29,8 @@ class OutboundMessage(Base):
     user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"), index=True)
     channel: Mapped[MessageChannel] = mapped_column(string_enum(MessageChannel))
     recipient: Mapped[str] = mapped_column(sa.String(320))
+    # The request the message is about, when it is one (a letter is counted in its service's figures).
+    case_id: Mapped[int | None] = mapped_column(sa.ForeignKey("cases.id", ondelete="SET NULL"))
     language: Mapped[str] = mapped_column(sa.String(8))
     template: Mapped[str] = mapped_column(sa.String(64))
     subject: Mapped[str] = mapped_column(sa.String(300))

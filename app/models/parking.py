@@ -57,10 +57,14 @@ class ParkingPermit(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     reference: Mapped[str] = mapped_column(sa.String(20), unique=True)  # the case's reference
-    permit_type: Mapped[str] = mapped_column(sa.String(20), default="resident")
+    permit_type: Mapped[str] = mapped_column(sa.String(20), default="resident")  # resident, visitor, business
     status: Mapped[PermitStatus] = mapped_column(string_enum(PermitStatus), default=PermitStatus.ACTIVE)
     case_id: Mapped[int | None] = mapped_column(sa.ForeignKey("cases.id", ondelete="SET NULL"), index=True)
     user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"), index=True)
+    # A business permit's organisation: every member sees it and may change its vehicle.
+    organisation_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("organisations.id", ondelete="SET NULL"), index=True
+    )
     uprn: Mapped[int] = mapped_column(sa.BigInteger, index=True)
     zone: Mapped[str] = mapped_column(sa.String(6))
     vrm: Mapped[str] = mapped_column(sa.String(8))  # upper case, no spaces

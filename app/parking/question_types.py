@@ -222,3 +222,6 @@ class VisitorPackKind(RadiosKind):
             description=hint,
             uprn=uprn,
         )
+
+
+from app.parking import business_question_types  # noqa: E402, F401  (the business permit's question types)

@@ -7,8 +7,9 @@ from flask import Blueprint, abort, render_template, request
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from app.extensions import db
 from app.i18n import current_language
-from app.models import PermitStatus
+from app.models import Organisation, PermitStatus
 from app.parking import panels  # noqa: F401  (registers the check-your-answers panel)
 from app.services import gazetteer, parking
 from app.services.parking import cancellations, permits, renewals, vehicle_changes
@@ -67,9 +68,9 @@ def start():
 @login_required
 def permit_page(reference):
     """The virtual permit: printable, and clear about whether it is valid now. Only its holder sees
-    it; anyone else's reference is "not found"."""
-    permit = permits.by_reference(reference)
-    if permit is None or permit.user_id != current_user.id:
+    it (for a business permit, the organisation's members); anyone else's reference is "not found"."""
+    permit = permits.managed_by(reference, current_user)
+    if permit is None:
         abort(404)
     renewal = renewals.renewed_by(permit) if permit.status == PermitStatus.ACTIVE else None
     return render_template(
@@ -89,6 +90,7 @@ def permit_page(reference):
         renew_refusal=renewals.refusal(permit),
         renew_opens=renewals.opens_on(permit),
         changes=vehicle_changes.history(permit),
+        organisation=db.session.get(Organisation, permit.organisation_id) if permit.organisation_id else None,
     )
 
 

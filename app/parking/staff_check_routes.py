@@ -57,7 +57,7 @@ def parking_checks():
 @bp.route("/parking/checks/<reference>", methods=["GET", "POST"])
 @staff_required
 def parking_check(reference):
-    permit = permits.by_reference(reference)
+    permit = permits.find(reference)
     if permit is None:
         abort(404)
     if permit.status != PermitStatus.AWAITING_CHECKS:

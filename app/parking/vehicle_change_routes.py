@@ -44,7 +44,9 @@ class NewVehicleForm(BaseForm):
             raise ValidationError(error.message) from None
 
 
-def refusal(code: str) -> str:
+def refusal(code: str, permit=None) -> str:
+    if code == "vehicle-has-permit" and permit is not None and permit.permit_type == "business":
+        return _("This vehicle already has a business permit. A vehicle can have one business permit at a time")
     return {
         "same-vehicle": _("This is the vehicle the permit is already for"),
         "vehicle-has-permit": _("This vehicle already has a resident permit. A vehicle can have one permit at a time"),
@@ -56,8 +58,8 @@ def refusal(code: str) -> str:
 
 
 def _own_changeable_permit(reference):
-    permit = permits.by_reference(reference)
-    if permit is None or permit.user_id != current_user.id:
+    permit = permits.managed_by(reference, current_user)
+    if permit is None:
         abort(404)
     if not vehicle_changes.can_change(permit):
         flash(_("You can change the vehicle only on a permit that is valid now or starts later."), "important")
@@ -91,7 +93,7 @@ def change_vehicle(reference):
             vehicle_changes.check_vehicle(permit, vehicle.vrm)
             change = vehicle_changes.price_change(permit, vehicle)
         except ServiceError as error:
-            form.vrm.errors = [refusal(error.message)]
+            form.vrm.errors = [refusal(error.message, permit)]
             vehicle = None
     if change is not None and request.form.get("confirm") == "yes":
         return _confirmed(permit, vehicle, form)
@@ -122,7 +124,7 @@ def _confirmed(permit, vehicle, form):
         db.session.rollback()
         if error.message == "permit-not-changeable":
             abort(404)
-        form.vrm.errors = [refusal(error.message)]
+        form.vrm.errors = [refusal(error.message, permit)]
         return render_template(
             "parking/change_vehicle.html",
             permit=permit,
@@ -146,8 +148,8 @@ def _confirmed(permit, vehicle, form):
 @login_required
 def change_vehicle_paid(reference):
     """Back from paying the difference for the new vehicle."""
-    permit = permits.by_reference(reference)
-    if permit is None or permit.user_id != current_user.id:
+    permit = permits.managed_by(reference, current_user)
+    if permit is None:
         abort(404)
     payment = payments.for_session(request.args.get("session_id", "")[:200])
     if payment is None or payment.details.get("permit_id") != permit.id:

@@ -17,8 +17,19 @@ from sqlalchemy.orm import selectinload
 
 from app.extensions import db
 from app.form_model.schema import Audience, Definition
-from app.models import AssistedSession, AuditEvent, Case, ConsentGiven, ConsentLasts, Place, Role, User, utcnow
-from app.services import places
+from app.models import (
+    AssistedSession,
+    AuditEvent,
+    Case,
+    ConsentGiven,
+    ConsentLasts,
+    ContactMethod,
+    Place,
+    Role,
+    User,
+    utcnow,
+)
+from app.services import letters, places
 from app.services.errors import ServiceError
 from app.services.people import Page
 
@@ -111,9 +122,14 @@ def start(
     given: ConsentGiven,
     services: list[str],
     lasts: ConsentLasts,
+    by_post: bool = False,
+    address: list[str] | None = None,
 ) -> AssistedSession:
     """Begins helping someone, with their consent recorded. Raises ServiceError("not-at-place"),
-    ("no-person") or ("no-services")."""
+    ("no-person") or ("no-services"), or a message for the address (field "address_line_1").
+
+    `by_post`: the person wants their confirmations by letter, to the address on their account or,
+    without an account or an address on it, to `address` (its lines, the postcode last)."""
     if volunteer.role != Role.VOLUNTEER or place not in places.places_of(volunteer):
         raise ServiceError("not-at-place")
     if person_id is not None and describe(person_id) is None:
@@ -122,6 +138,13 @@ def start(
         raise ServiceError("no-person")
     if not services:
         raise ServiceError("no-services")
+    postal_address = None
+    if by_post and not (person_id is not None and needs_no_address(person_id)):
+        name = person_name if person_id is None else db.session.get(User, person_id).full_name
+        try:
+            postal_address = letters.joined([name or "", *(address or [])])
+        except ServiceError as error:
+            raise ServiceError(error.message, "address_line_1") from error
     now = utcnow()
     session = AssistedSession(
         volunteer_id=volunteer.id,
@@ -133,6 +156,8 @@ def start(
         consent_lasts=lasts,
         consent_expires_at=_consent_expiry(lasts, now),
         started_at=now,
+        confirm_by_post=by_post,
+        postal_address=postal_address,
     )
     db.session.add(session)
     db.session.flush()
@@ -177,6 +202,31 @@ def record_submitted(session_id: int, case: Case) -> None:
     case.assisted_session_id = session.id
     case.place_id = case.place_id or session.place_id
     _audit(session, session.volunteer, "assisted.submitted", case=case, detail=case.reference)
+
+
+def needs_no_address(person_id: int) -> bool:
+    """Whether the person's account has an address a letter can go to (then none is asked for)."""
+    person = db.session.get(User, person_id)
+    return person is not None and letters.of_account(person) is not None
+
+
+def prefers_post(person_id: int) -> bool:
+    """Whether the person chose post as the way to reach them, on their account."""
+    person = db.session.get(User, person_id)
+    return person is not None and person.contact_method is ContactMethod.POST
+
+
+def letter_address(session_id: int) -> str | None:
+    """Where a request's confirmations go by post, when the person chose post: the address on their
+    account, or the one given when the help started. None when they did not choose post."""
+    session = db.session.get(AssistedSession, session_id)
+    if session is None or not session.confirm_by_post:
+        return None
+    if session.person is not None:
+        lines = letters.of_account(session.person)
+        if lines is not None:
+            return "\n".join(lines)
+    return session.postal_address
 
 
 def person_name(session: AssistedSession) -> str:

@@ -89,6 +89,8 @@ def submit(definition: Definition, found: FormJourney, *, language: str, receipt
             # address typed in for them.
             case.contact_email = person.email or case.contact_email
             case.contact_phone = person.phone or case.contact_phone
+    if locked.assisted_session_id is not None:
+        case.contact_address = assisted.letter_address(locked.assisted_session_id)
     _insert_with_unique_reference(case)
     case.events.append(CaseEvent(kind=CaseEventKind.SUBMITTED, actor_id=locked.acting_user_id, status=case.status))
     locked.case_id = case.id
@@ -163,7 +165,9 @@ def _send_confirmation(definition: Definition, case: Case, receipt: dict | None)
         "due_date": case.due_date,
         "next_steps": definition.submit.confirmation.get(case.language),
     }
-    if case.contact_email:
+    if case.contact_address:  # the person chose post (app/services/assisted.py)
+        channel, recipient = MessageChannel.LETTER, case.contact_address
+    elif case.contact_email:
         channel, recipient = MessageChannel.EMAIL, case.contact_email
     elif case.contact_phone:
         channel, recipient = MessageChannel.SMS, case.contact_phone
@@ -176,6 +180,7 @@ def _send_confirmation(definition: Definition, case: Case, receipt: dict | None)
         language=case.language,
         context=context,
         user_id=case.user_id,
+        case_id=case.id,
     )
 
 

@@ -7,9 +7,11 @@ Every measure is counted in the London month of the event it counts, and never t
 - ``answered`` and ``answered_on_time``: a request closed, and closed on or before its due date
   (a request reopened and closed again is counted each time it is answered);
 - ``contact:<channel>`` and ``avoidable``: a contact recorded from a case;
-- ``rating:<channel>:<rating>``: a satisfaction answer.
+- ``rating:<channel>:<rating>``: a satisfaction answer;
+- ``letter``: a letter queued in the outbox (outgoing post), under the service, ward and place of
+  the request it is about (none when it is about none), in the month it was queued.
 
-One listener on every session's flush sees the new cases, contacts and answers and the cases whose
+One listener on every session's flush sees the new cases, contacts, answers and letters and the cases whose
 ``closed_at`` was set, whichever code made them, and adds to the counts in the same transaction
 (an upsert, so two machines adding at once both count). Rows written by bulk inserts (the demo data,
 the benchmark) skip the listener: `rebuild()` (``flask figures rebuild``) counts everything again.
@@ -27,7 +29,15 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from app.extensions import db
-from app.models import Case, CaseContact, Channel, ChannelFigureCount, SatisfactionResponse
+from app.models import (
+    Case,
+    CaseContact,
+    Channel,
+    ChannelFigureCount,
+    MessageChannel,
+    OutboundMessage,
+    SatisfactionResponse,
+)
 
 LONDON = ZoneInfo("Europe/London")
 NO_WARD = ""
@@ -74,6 +84,36 @@ def count_rating(counts: Counter, response, ward: str | None, place_id: int | No
     counts[_key(response.created_at, response.service_id, ward, place_id, f"rating:{channel}:{rating}")] += 1
 
 
+def count_letter(counts: Counter, queued_at: datetime, service_id: str | None, ward, place_id) -> None:
+    counts[_key(queued_at, service_id or "", ward, place_id, "letter")] += 1
+
+
+def _count_letters(session: Session, counts: Counter) -> None:
+    """Letters queued in this flush, each under the request it is about (found in the session, or
+    read when it is not there)."""
+    letters = [
+        item for item in session.new if isinstance(item, OutboundMessage) and item.channel == MessageChannel.LETTER
+    ]
+    if not letters:
+        return
+    about: dict[int, tuple] = {}
+    missing = set()
+    for letter in letters:
+        if letter.case_id is None:
+            continue
+        case = session.identity_map.get(session.identity_key(Case, letter.case_id))
+        if case is not None:
+            about[letter.case_id] = (case.service_id, case.ward, case.place_id)
+        else:
+            missing.add(letter.case_id)
+    if missing:
+        query = sa.select(Case.id, Case.service_id, Case.ward, Case.place_id).where(Case.id.in_(missing))
+        for case_id, service_id, ward, place_id in session.connection().execute(query):
+            about[case_id] = (service_id, ward, place_id)
+    for letter in letters:
+        count_letter(counts, letter.created_at, *about.get(letter.case_id, (None, None, None)))
+
+
 def _upsert(connection, counts: Counter) -> None:
     if not counts:
         return
@@ -104,6 +144,7 @@ def _after_flush(session: Session, _context) -> None:
             history = sa.inspect(item).attrs.closed_at.history
             if history.added and history.added[0] is not None and not (history.deleted and history.deleted[0]):
                 _answered(counts, item.service_id, item.ward, item.place_id, item.closed_at, item.due_date)
+    _count_letters(session, counts)
     responses = [item for item in session.new if isinstance(item, SatisfactionResponse)]
     if responses:
         connection = session.connection()
@@ -171,6 +212,14 @@ def rebuild() -> int:
     ):
         measure = f"rating:{transaction_channel(channel, place_id)}:{rating.value}"
         counts[_key(created_at, service, ward, place_id, measure)] += 1
+    letter_columns = (OutboundMessage.created_at, Case.service_id, Case.ward, Case.place_id)
+    query = (
+        sa.select(*letter_columns)
+        .outerjoin(Case, Case.id == OutboundMessage.case_id)
+        .where(OutboundMessage.channel == MessageChannel.LETTER)
+    )
+    for queued_at, service, ward, place_id in db.session.execute(query.execution_options(yield_per=BATCH)):
+        count_letter(counts, queued_at, service, ward, place_id)
     db.session.execute(sa.delete(ChannelFigureCount))
     _upsert(db.session.connection(), counts)
     return len(counts)

@@ -29,6 +29,8 @@ DEMO_STREETS = Path(__file__).resolve().parents[1] / "demo" / "streets.csv"
 DEMO_PARKING_ZONES = Path(__file__).resolve().parents[1] / "demo" / "parking-zones.csv"
 DEMO_ORGANISATION = "Demoton Removals Ltd"
 DEMO_ORGANISATION_PREMISES_UPRN = 100000000022  # its yard, in the gazetteer
+DEMO_BUSINESS_PERMIT = "PRMT-BUSN"  # the demo business's permit for its van at the yard (zone B)
+DEMO_BUSINESS_VRM = "DM20HYB"
 DEMO_PLACE = "Demoton Central Library"  # where the demo volunteer helps people
 DEMO_PLACE_CY = "Llyfrgell Ganolog Demoton"
 DEMO_VOLUNTEER = "volunteer@demo.doorstep.example"
@@ -135,12 +137,14 @@ def load() -> tuple[DemoAccount, ...]:
                 )
     _load_place()
     _load_visitor_parking()
+    _load_business_parking(organisation)
     admin = db.session.scalar(sa.select(User).where(User.email == DEMO_API_KEYS_CREATED_BY))
     for demo_key in DEMO_API_KEYS:
         api_keys.create_demo_key(demo_key.name, demo_key.scope, demo_key.secret, created_by=admin)
     db.session.flush()
     staff = db.session.scalar(sa.select(User).where(User.email == "staff@demo.doorstep.example"))
     street_reports_demo.load(staff)
+    street_reports_demo.load_county(staff)
     _load_councillor(admin)
     council_tax_demo.load(Path(current_app.instance_path) / "council-tax-demo-extract", cases.london_today())
     resident = db.session.scalar(sa.select(User).where(User.email == DEMO_ACCOUNTS[0].email))
@@ -172,6 +176,55 @@ def _load_visitor_parking() -> None:
         channel=Channel.ONLINE.value,
         user_id=resident.id,
     )
+
+
+def _load_business_parking(organisation: Organisation | None) -> None:
+    """The demo business's permit for a vehicle at its yard (zone B), applied for by its admin, valid
+    for 12 months from today (once: loading the demo again adds nothing)."""
+    from app.models import ParkingPermit
+    from app.services.parking import business, permits
+    from app.services.vehicles import VehicleAnswer, VehicleDetails
+
+    if organisation is None or db.session.scalar(
+        sa.select(ParkingPermit.id).where(ParkingPermit.reference == DEMO_BUSINESS_PERMIT)
+    ):
+        return
+    admin = next(m.user for m in organisation.memberships if m.role == OrganisationRole.ADMIN)
+    yard = next(address for address in organisation.addresses if address.uprn == DEMO_ORGANISATION_PREMISES_UPRN)
+    standing = parking.standing_of(yard.uprn)
+    today = cases.london_today()
+    tariff = business.prices().in_force(today)
+    pence = tariff.pence * tariff.duration_percent[12] // 100
+    van = VehicleDetails(
+        registration=DEMO_BUSINESS_VRM, looked_up_at=utcnow(), make="TOYOTA", colour="WHITE", co2_emissions=78
+    )
+    db.session.add(
+        ParkingPermit(
+            reference=DEMO_BUSINESS_PERMIT,
+            permit_type=business.PERMIT_TYPE,
+            user_id=admin.id,
+            organisation_id=organisation.id,
+            uprn=yard.uprn,
+            zone=standing.zone.code,
+            vrm=DEMO_BUSINESS_VRM,
+            vehicle=VehicleAnswer.from_dvla(van).to_answer(),
+            starts_at=permits.london_midnight(today),
+            ends_at=permits.london_midnight(permits.add_months(today, 12)),
+            months=12,
+            price_pence=pence,
+            quote={
+                "lines": [{"name": f"{tariff.name.en}, 12 months", "pence": pence}],
+                "lines_cy": [{"name": f"{tariff.name.cy}, 12 mis", "pence": pence}],
+                "months": 12,
+                "tariff_from": tariff.effective_from.isoformat(),
+                "provisional": False,
+                "basis": business.PERMIT_TYPE,
+                "total_pence": pence,
+            },
+            updated_at=utcnow(),
+        )
+    )
+    db.session.flush()
 
 
 def _load_councillor(admin: User) -> None:

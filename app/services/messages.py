@@ -23,6 +23,7 @@ from flask_babel import lazy_gettext as _l
 from app import scheduler
 from app.extensions import db
 from app.models import MessageChannel, MessageStatus, OutboundMessage, utcnow
+from app.services import letters
 
 log = logging.getLogger("doorstep.messages")
 
@@ -52,11 +53,43 @@ def queue(
     language: str,
     context: dict,
     user_id: int | None = None,
+    case_id: int | None = None,
     now: datetime | None = None,
 ) -> OutboundMessage:
+    """A message for the worker to send. A letter's recipient is its address's lines (checked by
+    app/services/letters.py), one a line, the postcode last; its body is the same plain text."""
+    if channel is MessageChannel.LETTER:
+        recipient = letters.joined(letters.split(recipient))
     subject, body = render(template, language, context)
+    return queue_rendered(
+        channel=channel,
+        recipient=recipient,
+        template=template,
+        language=language,
+        subject=subject,
+        body=body,
+        user_id=user_id,
+        case_id=case_id,
+        now=now,
+    )
+
+
+def queue_rendered(
+    *,
+    channel: MessageChannel,
+    recipient: str,
+    template: str,
+    language: str,
+    subject: str,
+    body: str,
+    user_id: int | None = None,
+    case_id: int | None = None,
+    now: datetime | None = None,
+) -> OutboundMessage:
+    """A message already rendered (in two languages one after the other, say)."""
     message = OutboundMessage(
         user_id=user_id,
+        case_id=case_id,
         channel=channel,
         recipient=recipient,
         language=language,
@@ -102,6 +135,11 @@ class FileBackend:
                         "id": message.id,
                         "channel": message.channel.value,
                         "to": message.recipient,
+                        **(
+                            {"address_lines": letters.split(message.recipient)}
+                            if message.channel is MessageChannel.LETTER
+                            else {}
+                        ),
                         "language": message.language,
                         "subject": message.subject,
                         "body": message.body,
@@ -126,7 +164,7 @@ class SmtpBackend:
 
     def send(self, message: OutboundMessage) -> str:
         if message.channel is not MessageChannel.EMAIL:
-            raise DeliveryError("SMTP delivery only sends email")
+            raise DeliveryError("SMTP delivery only sends email")  # letters need Notify (or files)
         email = EmailMessage()
         email["From"] = self.sender
         email["To"] = message.recipient
@@ -147,11 +185,13 @@ class SmtpBackend:
 
 @dataclass
 class NotifyBackend:
-    """GOV.UK Notify, with one generic template per channel taking ((subject)) and ((body))."""
+    """GOV.UK Notify, with one generic template per channel taking ((subject)) and ((body)); a
+    letter's address goes in address_line_1.. with the postcode last."""
 
     api_key: str
     email_template_id: str
     sms_template_id: str
+    letter_template_id: str = ""
 
     def send(self, message: OutboundMessage) -> str:
         from notifications_python_client.errors import HTTPError
@@ -164,6 +204,14 @@ class NotifyBackend:
                     email_address=message.recipient,
                     template_id=self.email_template_id,
                     personalisation={"subject": message.subject, "body": message.body},
+                    reference=str(message.id),
+                )
+            elif message.channel is MessageChannel.LETTER:
+                if not self.letter_template_id:
+                    raise DeliveryError("Notify: no letter template id (NOTIFY_LETTER_TEMPLATE_ID)")
+                response = client.send_letter_notification(
+                    template_id=self.letter_template_id,
+                    personalisation=letters.notify_personalisation(message.recipient, message.subject, message.body),
                     reference=str(message.id),
                 )
             else:
@@ -196,6 +244,7 @@ def backend_from_config(config) -> FileBackend | SmtpBackend | NotifyBackend:
             api_key=config["NOTIFY_API_KEY"],
             email_template_id=config["NOTIFY_EMAIL_TEMPLATE_ID"],
             sms_template_id=config["NOTIFY_SMS_TEMPLATE_ID"],
+            letter_template_id=config.get("NOTIFY_LETTER_TEMPLATE_ID", ""),
         )
     raise ValueError(f"Unknown MESSAGE_DELIVERY {kind!r}")
 

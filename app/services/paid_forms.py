@@ -70,7 +70,7 @@ def hold_day(definition: Definition, found: FormJourney, until) -> Booking | Non
     if existing is not None and existing.status != BookingStatus.HELD:
         existing = None
     booking = collection_rounds.hold(
-        definition.id,
+        form_model.settings_id(definition.id),
         settings,
         round_,
         date.fromisoformat(found.answers[question.id]),

@@ -54,17 +54,35 @@ def price_for(
     return _rules[prices.price_rule](definition, prices, answers, language, user_id=user_id)
 
 
+def for_business_premises(definition: Definition) -> bool:
+    """A version of the form for an organisation's premises (it asks which premises): commercial
+    waste, at the business rate."""
+    return any(question.type == "collection_premises" for question in definition.questions())
+
+
 @rule("items", ItemPrices)
 def _items_price(definition: Definition, prices: ItemPrices, answers: dict, language: str, *, user_id=None) -> Price:
     quantities = answers.get(prices.items_question) or {}
     count = sum(quantities.values())
     if count < 1 or count > prices.max_items:
         raise ServiceError("item-count")
-    concession = prices.concession_question is not None and answers.get(prices.concession_question) == "yes"
-    base = prices.concession_base_pence if concession else prices.base_pence
-    extra = prices.concession_extra_item_pence if concession else prices.extra_item_pence
+    business = for_business_premises(definition)
+    if business and (prices.business is None or not prices.business.allowed):
+        raise ServiceError("business-collections")
+    concession = (
+        not business and prices.concession_question is not None and answers.get(prices.concession_question) == "yes"
+    )
+    if business:
+        base, extra = prices.business.base_pence, prices.business.extra_item_pence
+    else:
+        base = prices.concession_base_pence if concession else prices.base_pence
+        extra = prices.concession_extra_item_pence if concession else prices.extra_item_pence
     included = ngettext("Collection of up to %(num)d item", "Collection of up to %(num)d items", prices.items_included)
-    lines = [LineItem(included + (" " + _("(Council Tax Reduction price)") if concession else ""), base)]
+    if concession:
+        included += " " + _("(Council Tax Reduction price)")
+    elif business:
+        included += " " + _("(business premises price)")
+    lines = [LineItem(included, base)]
     if count > prices.items_included:
         lines.append(LineItem(_("Extra items"), extra, count - prices.items_included))
     labels = {option.value: option.label.get(language) for option in definition.question(prices.items_question).options}

@@ -113,6 +113,17 @@ class Boundaries(Strict):
             self._wards.append((feature["properties"]["name"], geometry))
 
     @property
+    def extent(self) -> tuple[float, float, float, float]:
+        """The box around every ward: south, west, north, east (to show the borough on a map)."""
+        boxes = [geometry.bounds for _name, geometry in self._wards]
+        return (
+            min(box[1] for box in boxes),
+            min(box[0] for box in boxes),
+            max(box[3] for box in boxes),
+            max(box[2] for box in boxes),
+        )
+
+    @property
     def ward_names(self) -> list[str]:
         return [name for name, _geometry in self._wards]
 

@@ -4,16 +4,21 @@ exact spot. The chosen place gives a point, the point a ward, and a place outsid
 council whose area it is.
 
 An address in the council's gazetteer is in the borough by definition, and its ward is the
-gazetteer's (the council's own record for the property). A street, and later a point from a map or
-the browser, is placed in a ward by the ward boundaries in the settings file.
+gazetteer's (the council's own record for the property). A street, and a point from the map (a pin
+the person placed), is placed in a ward by the ward boundaries in the settings file; a point is
+named by the nearest street.
 """
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass, field
 
+import sqlalchemy as sa
+
 from app import form_model
+from app.extensions import db
 from app.models import GazetteerAddress, Street
 from app.services import gazetteer
 from app.services.street_boundaries import Boundaries, Neighbour, Placement, place
@@ -25,6 +30,9 @@ STREET_PREFIX = "usrn-"
 # person typed part of a postcode rather than a street name.
 PARTIAL_POSTCODE = re.compile(r"^[A-Z]{1,2}[0-9][0-9A-Z]?[0-9]?[A-Z]?$")
 DESCRIPTION_MAX = 500
+NEAREST_STREET_DEGREES = 0.005  # look for the nearest street within about 500 metres
+# A coordinate as a form or an API sends it: decimal degrees, no exponent, no "nan" or "inf".
+COORDINATE = re.compile(r"^[+-]?[0-9]{1,3}(\.[0-9]{1,15})?$")
 
 
 def boundaries(settings_name: str = DEFAULT_SETTINGS) -> Boundaries:
@@ -115,6 +123,52 @@ def choose(value: str, found: Found, bounds: Boundaries) -> Chosen | None:
             "ward": placement.ward,
         }
     return Chosen(answer, placement, street.single_line)
+
+
+def coordinate(value: str, limit: int) -> float | None:
+    """A latitude (limit 90) or longitude (limit 180) in decimal degrees, or None if it is not one."""
+    value = (value or "").strip()
+    if not COORDINATE.fullmatch(value):
+        return None
+    number = float(value)
+    return number if abs(number) <= limit else None
+
+
+def nearest_street(latitude: float, longitude: float) -> Street | None:
+    """The street in the gazetteer whose point is nearest, within about 500 metres (or None)."""
+    box = NEAREST_STREET_DEGREES
+    nearby = db.session.scalars(
+        sa.select(Street).where(
+            Street.latitude.between(latitude - box, latitude + box),
+            Street.longitude.between(longitude - box, longitude + box),
+        )
+    ).all()
+    scale = math.cos(math.radians(latitude))
+    return min(
+        nearby,
+        key=lambda street: (street.latitude - latitude) ** 2 + ((street.longitude - longitude) * scale) ** 2,
+        default=None,
+    )
+
+
+def at_point(bounds: Boundaries, latitude: float, longitude: float) -> Chosen:
+    """A point placed on the map: its ward (None outside the borough), named by the nearest street
+    (or, with none near, by its coordinates). The answer has "pin" set, so the map shows it again."""
+    placement = place(bounds, latitude, longitude)
+    street = nearest_street(latitude, longitude)
+    label = street.single_line if street is not None else f"{latitude:.5f}, {longitude:.5f}"
+    answer = None
+    if placement.in_borough:
+        answer = {
+            "uprn": None,
+            "usrn": street.usrn if street is not None else None,
+            "place": label,
+            "latitude": latitude,
+            "longitude": longitude,
+            "ward": placement.ward,
+            "pin": True,
+        }
+    return Chosen(answer, placement, label)
 
 
 def display(answer: dict) -> str:

@@ -10,7 +10,7 @@ categories (roads, pavements, street lights), which link to the county's own for
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Annotated
+from typing import Annotated, Literal
 
 import sqlalchemy as sa
 from pydantic import Field, StringConstraints, model_validator
@@ -27,10 +27,33 @@ HttpsUrl = Annotated[str, StringConstraints(pattern=r"^https://\S+$", max_length
 
 
 class CountyCategory(Strict):
+    """One of the county's problems. `send` says what happens: `link` sends the person to the
+    county's own form (`url`); `email` and `open311` make it a form of ours (app/definitions/<id>.yaml,
+    with `submit: {action: county_street_report}`) whose reports we send on to the county."""
+
     id: Identifier
     title: Text
     hint: Text | None = None
-    url: HttpsUrl  # the county's own form for it
+    send: Literal["link", "email", "open311"] = "link"
+    url: HttpsUrl | None = None  # the county's own form for it (send: link)
+    service_code: Annotated[str, StringConstraints(min_length=1, max_length=100)] | None = None  # send: open311
+
+    @model_validator(mode="after")
+    def _what_each_way_needs(self) -> CountyCategory:
+        if self.send == "link" and self.url is None:
+            raise ValueError(f"county category {self.id}: send: link needs the url of the county's form")
+        if self.send == "open311" and self.service_code is None:
+            raise ValueError(f"county category {self.id}: send: open311 needs the county's service_code")
+        return self
+
+
+class CountyOpen311(Strict):
+    """The county's Open311 GeoReport v2 endpoint. The key is never written here: `api_key_env` names
+    the environment variable that holds it."""
+
+    endpoint: HttpsUrl  # the base address, ending before requests.json
+    api_key_env: Annotated[str, StringConstraints(pattern=r"^[A-Z][A-Z0-9_]{1,62}$")]
+    jurisdiction_id: Annotated[str, StringConstraints(min_length=1, max_length=100)] | None = None
 
 
 class County(Strict):
@@ -38,6 +61,26 @@ class County(Strict):
 
     name: Text
     categories: list[CountyCategory] = Field(min_length=1)
+    # Where reports sent by email go, and in which languages the email is written.
+    email: Annotated[str, StringConstraints(pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$", max_length=254)] | None = None
+    languages: list[Literal["en", "cy"]] = Field(default_factory=lambda: ["en"], min_length=1)
+    open311: CountyOpen311 | None = None
+
+    @model_validator(mode="after")
+    def _ways_have_addresses(self) -> County:
+        ways = {category.send for category in self.categories}
+        if "email" in ways and self.email is None:
+            raise ValueError("a county category is sent by email: give the county's email address")
+        if "open311" in ways and self.open311 is None:
+            raise ValueError("a county category is sent by Open311: give the county's open311 endpoint")
+        return self
+
+    def category(self, category_id: str) -> CountyCategory | None:
+        return next((found for found in self.categories if found.id == category_id), None)
+
+    def forwarded_ids(self) -> list[str]:
+        """The categories that are forms of ours, sent on to the county."""
+        return [found.id for found in self.categories if found.send != "link"]
 
 
 class StreetReportSettings(Strict):
@@ -89,9 +132,13 @@ def categories(language: str) -> list[Category]:
 
 def category_name(category: str, language: str) -> str:
     """What a report of this category is called on the public pages."""
-    named = settings().names.get(category)
+    found = settings()
+    named = found.names.get(category)
     if named is not None:
         return named.get(language)
+    county_category = found.county.category(category) if found.county is not None else None
+    if county_category is not None:  # one of the county's, sent on to it: as the service page calls it
+        return county_category.title.get(language)
     definitions = form_model.definitions()
     return definitions[category].title.get(language) if category in definitions else category
 
@@ -100,7 +147,9 @@ def category_form_ids() -> set[str]:
     """The forms that are categories of this service (listed under it, not on their own)."""
     found = form_model.settings_for(SETTINGS)
     section = found.section("street_reports") if found is not None else None
-    return set(section.categories) if section is not None else set()
+    if section is None:
+        return set()
+    return set(section.categories) | set(section.county.forwarded_ids() if section.county else [])
 
 
 def location_answer(definition: Definition, answers: dict) -> dict | None:
@@ -115,28 +164,28 @@ def location_answer(definition: Definition, answers: dict) -> dict | None:
 
 
 @submit_actions.register("street_report")
-def record(definition: Definition, case: Case, journey: FormJourney) -> None:
+def record(definition: Definition, case: Case, journey: FormJourney) -> StreetReport:
     """The report's place and public state, kept beside its case."""
     location = location_answer(definition, case.answers)
     if location is None:
         raise ValueError(f"{definition.id} has no location answer: a street report needs a location question")
-    db.session.add(
-        StreetReport(
-            case_id=case.id,
-            category=definition.id,
-            state=StreetReportState.OPEN,
-            uprn=location.get("uprn"),
-            usrn=location.get("usrn"),
-            place=str(location.get("place") or "")[:300],
-            latitude=location.get("latitude"),
-            longitude=location.get("longitude"),
-            ward=location.get("ward"),
-            grid_cell=street_grid.cell_of(location.get("latitude"), location.get("longitude")),
-            description=str(location.get("description") or "")[:2000],
-            has_photo=any(uploads.is_file_answer(value) for value in case.answers.values()),
-        )
+    report = StreetReport(
+        case_id=case.id,
+        category=definition.id,
+        state=StreetReportState.OPEN,
+        uprn=location.get("uprn"),
+        usrn=location.get("usrn"),
+        place=str(location.get("place") or "")[:300],
+        latitude=location.get("latitude"),
+        longitude=location.get("longitude"),
+        ward=location.get("ward"),
+        grid_cell=street_grid.cell_of(location.get("latitude"), location.get("longitude")),
+        description=str(location.get("description") or "")[:2000],
+        has_photo=any(uploads.is_file_answer(value) for value in case.answers.values()),
     )
+    db.session.add(report)
     db.session.flush()
+    return report
 
 
 def for_case(case: Case) -> StreetReport | None:

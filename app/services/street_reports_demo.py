@@ -39,6 +39,13 @@ DEMO_REPORTS = (
     ("dog-fouling", "DM2 3EF", "On the path into the park", {"land": "pavement", "often": "no"}, []),
 )
 DEMO_EMAIL = "street.reporter@demo.doorstep.example"
+# The county council's categories sent on to it (app/services/county_forwards.py): a pothole sent by
+# Open311 (the scheduler of `make run` sends it to the stand-in county within a minute) and a
+# pavement by email (in the outbox). Loaded by `flask demo load`, apart from the reports above.
+COUNTY_DEMO_REPORTS = (
+    ("roads", "DM2 3EF", "In the middle of the lane, by the bend", {"problem": "pothole", "danger": "no"}, []),
+    ("pavements", "DM2 3EF", "By the bus stop", {"problem": "broken", "trip": "no"}, []),
+)
 
 
 def _route_answers(definition, answers: dict) -> tuple[dict, list[str]]:
@@ -50,8 +57,22 @@ def load(staff: User) -> int:
     """The demo reports, once (nothing is added if any street report exists). Returns how many."""
     if db.session.scalar(sa.select(sa.func.count()).select_from(StreetReport)):
         return 0
+    return len(_send(DEMO_REPORTS, staff))
+
+
+def load_county(staff: User) -> int:
+    """The county's demo reports, once (nothing is added if any exists). Returns how many."""
+    categories = [category for category, *_rest in COUNTY_DEMO_REPORTS]
+    if db.session.scalar(
+        sa.select(sa.func.count()).select_from(StreetReport).where(StreetReport.category.in_(categories))
+    ):
+        return 0
+    return len(_send(COUNTY_DEMO_REPORTS, staff))
+
+
+def _send(reports, staff: User) -> list[StreetReport]:
     made = []
-    for category, postcode, where, rest, steps in DEMO_REPORTS:
+    for category, postcode, where, rest, steps in reports:
         definition = form_model.get(category)
         if definition is None:  # a council (or a test) without this category's form
             continue
@@ -72,7 +93,7 @@ def load(staff: User) -> int:
         for state, note in steps:
             street_report_updates.update(report, staff, state, note)
         made.append(report)
-    return len(made)
+    return made
 
 
 def _is_question(definition, question_id: str, value) -> bool:

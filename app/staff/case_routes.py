@@ -11,7 +11,17 @@ from app.forms_engine.routes import SESSION_KEY
 from app.i18n import current_language
 from app.models import CaseStatus, Channel, ContactChannel
 from app.security import staff_required
-from app.services import bookings, case_contacts, case_work, cases, form_journeys, paid_forms, street_reports, uploads
+from app.services import (
+    bookings,
+    case_contacts,
+    case_work,
+    cases,
+    county_forwards,
+    form_journeys,
+    paid_forms,
+    street_reports,
+    uploads,
+)
 from app.services.errors import ServiceError
 from app.staff.case_forms import (
     CONTACT_CHANNEL_LABELS,
@@ -22,6 +32,7 @@ from app.staff.case_forms import (
     PhoneRequestForm,
 )
 from app.staff.routes import bp, page_number
+from app.staff.street_report_forms import ButtonForm as RetryForm
 from app.template_helpers import case_status_label
 
 
@@ -83,6 +94,7 @@ def _show_case(case, *, status_form=None, note_form=None, contact_form=None):
         for row in journey.summary(definition, case.answers, language)
     ]
     contacts = case_contacts.for_case(case)
+    street_report = street_reports.for_case(case)
     people = case_work.people_by_id(
         {event.actor_id for event in case.events}
         | {contact.recorded_by_id for contact in contacts}
@@ -103,7 +115,9 @@ def _show_case(case, *, status_form=None, note_form=None, contact_form=None):
         contact_labels=CONTACT_CHANNEL_LABELS,
         receipts=paid_forms.receipts_for(case),
         booking=bookings.for_case(case),
-        street_report=street_reports.for_case(case),
+        street_report=street_report,
+        county_forward=county_forwards.staff_view(street_report),
+        retry_form=RetryForm(),
         # The form sent with mistakes, for the error summary and the "Error:" title.
         form=next((sent for sent in (status_form, note_form, contact_form) if sent is not None and sent.errors), None),
     )

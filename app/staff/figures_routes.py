@@ -16,6 +16,8 @@ from app.i18n import current_language
 from app.models import Place
 from app.security import figures_required
 from app.services import case_work, cases, channel_figures
+from app.services.council_tax import paperless
+from app.services.council_tax import settings as council_tax_settings
 from app.staff import figures_tables
 from app.staff.routes import bp
 
@@ -80,7 +82,12 @@ def _chosen_filters(form: FiguresFilterForm) -> channel_figures.Filters:
 
 def _tables(form: FiguresFilterForm, today: date):
     unit_costs = current_app.config["UNIT_COSTS_PENCE"]
-    figures = channel_figures.figures(_chosen_filters(form), unit_costs=unit_costs, today=today)
+    figures = channel_figures.figures(
+        _chosen_filters(form),
+        unit_costs=unit_costs,
+        today=today,
+        paper_bills_per_year=paperless.paper_bills_per_year(council_tax_settings.current()),
+    )
     language = current_language()
     names = {definition.id: definition.title.get(language) for definition in forms_engine.definitions().values()}
     return figures, figures_tables.tables(figures, service_names=names, unit_costs=unit_costs)

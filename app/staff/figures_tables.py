@@ -207,16 +207,45 @@ def _formats(figures: Figures) -> Table:
     return Table(
         id="formats",
         heading=_("Post"),
-        caption=_("Requests for letters in an alternative format, each month"),
-        headers=[_("Month"), _("Requests for an alternative format")],
+        caption=_("Requests for letters in an alternative format, and letters sent, each month"),
+        headers=[_("Month"), _("Requests for an alternative format"), _("Letters sent"), _("Cost of letters sent")],
         rows=[
-            [_month(month), str(count)]
-            for month, count in zip(figures.months, figures.alternative_formats, strict=True)
+            [_month(month), str(formats), str(letters), pounds(letters * figures.letter_unit_cost)]
+            for month, formats, letters in zip(
+                figures.months, figures.alternative_formats, figures.letters_sent, strict=True
+            )
+        ]
+        + [
+            [
+                _("Total"),
+                str(sum(figures.alternative_formats)),
+                str(sum(figures.letters_sent)),
+                pounds(figures.letters_cost),
+            ]
         ],
         notes=[
-            _("Post avoided by paperless choices is not shown: Doorstep has no paperless preference to count yet."),
-            _("Letters sent are not counted yet, so outgoing post has no cost here."),
+            _post_avoided(figures),
+            _(
+                "Letters sent are the letters Doorstep queued (confirmations by post), at the outgoing letter's "
+                "unit cost. They are not in the cost by channel below."
+            ),
         ],
+    )
+
+
+def _post_avoided(figures: Figures) -> str:
+    if figures.post_avoided is None:
+        return _(
+            "Post avoided by paperless choices is counted for the whole council: choose no service, ward or place."
+        )
+    return _(
+        "Post avoided by paperless choices: council tax accounts with paperless bills now, %(accounts)s; paper "
+        "bills a year for each, %(bills)s; letters avoided a year, %(letters)s (%(cost)s at the outgoing letter's "
+        "unit cost).",
+        accounts=figures.paperless_accounts,
+        bills=figures.paper_bills_per_year,
+        letters=figures.post_avoided,
+        cost=pounds(figures.post_avoided * figures.letter_unit_cost),
     )
 
 

@@ -10,7 +10,7 @@ from flask_login import current_user
 from app.i18n import current_language
 from app.models import ClosedReason, StreetReportState
 from app.security import staff_required
-from app.services import case_work, cases, street_report_updates, uploads
+from app.services import case_work, cases, county_forwards, street_report_updates, uploads
 from app.services.errors import ServiceError
 from app.staff.routes import bp
 from app.staff.street_report_forms import ButtonForm, DescriptionForm, StreetReportUpdateForm
@@ -135,3 +135,21 @@ def street_report_urgent(reference):
         street_report_updates.set_urgent(report, current_user, urgent)
         flash(_("Marked as urgent") if urgent else _("Marked as not urgent"), "success")
     return redirect(url_for("staff.street_report", reference=report.case.reference))
+
+
+@bp.post("/cases/<reference>/county-forward/retry")
+@staff_required
+def county_forward_retry(reference):
+    """Send a report the county did not take (or that was interrupted) again, from the case page."""
+    report = _report_or_404(reference)
+    forward = county_forwards.for_report(report)
+    if forward is None:
+        abort(404)
+    if ButtonForm().validate_on_submit():
+        try:
+            county_forwards.try_again(forward, current_user)
+        except ServiceError:
+            flash(_("It has not failed, so there is nothing to try again"), "error")
+        else:
+            flash(_("We will try sending it to the county council again in the next minute"), "success")
+    return redirect(url_for("staff.case_page", reference=reference) + "#county-forward")

@@ -12,7 +12,7 @@ from app.forms_engine import panels
 from app.forms_engine.routes import current_journey, forget_journey
 from app.i18n import current_language
 from app.models import StreetReport
-from app.services import street_report_search, street_report_updates, street_reports, uploads
+from app.services import county_forwards, street_report_search, street_report_updates, street_reports, uploads
 from app.services.errors import ServiceError
 from app.street_reports.forms import FollowForm, NearbySearchForm
 from app.street_reports.routes import bp
@@ -120,6 +120,7 @@ def follow(report_id):
     return redirect(url_for("street_reports.public_report", report_id=report.id))
 
 
+@panels.register(county_forwards.ACTION)  # the county's categories too: one report to the county, not five
 @panels.register("street_report")
 def already_reported(definition, found, language) -> str | None:
     """On check your answers: open reports of the same category near the place chosen."""

@@ -145,6 +145,10 @@ def _make_organisation_pages(resident) -> dict:
         "account.change_organisation_role": pages,
         "account.remove_from_organisation": pages,
         "account.accept_invitation": {"token": token},
+        "account.organisation_premises": {"organisation_id": organisation.id},
+        "account.add_premises": {"organisation_id": organisation.id},
+        "account.select_premises": {"organisation_id": organisation.id, "postcode": "DM1 1AB"},
+        "account.remove_premises": {"organisation_id": organisation.id, "address_id": organisation.addresses[0].id},
     }
 
 

@@ -86,3 +86,26 @@ def test_a_volunteer_helps_someone_by_keyboard_without_javascript(live):
         assert not driver.find_elements(By.CSS_SELECTOR, ".doorstep-helping-banner")
     finally:
         driver.quit()
+
+
+def test_the_consent_form_for_someone_without_an_account_asks_for_a_letter_address_and_passes_axe(
+    live, browsers, recorder
+):
+    failures = []
+    for width in WIDTHS:
+        driver = browsers(width)
+        sign_in(driver, live, "Volunteer")
+        for language in LANGUAGES:
+            set_language(driver, live, language)
+            driver.get(live.url + "/help/consent?who=guest")
+            for state in ("empty", "by post with errors"):
+                if state != "empty":
+                    driver.find_element(By.CSS_SELECTOR, "input[name=confirmations][value=post]").click()
+                    driver.find_element(By.ID, "address_postcode").send_keys("nowhere")
+                    press_the_button(driver)
+                    if not driver.find_elements(By.CSS_SELECTOR, "#address_line_1-error"):
+                        failures.append(f"{width} {language}: no error for a letter address left out")
+                label = f"{language} consent without an account: {state}"
+                for violation in recorder.check(driver, width=width, label=label):
+                    failures.append(f"{width} {label}: {violation['id']} {violation['help']} {violation['nodes']}")
+    assert not failures, "\n".join(failures)

@@ -11,6 +11,7 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
 from app import forms_engine
+from app.form_model.schema import Audience
 from app.forms_engine import DEFAULT_FOLDER
 from tests.browser.harness import WIDTHS
 from tests.browser.test_accessibility import LANGUAGES, check_error_state, check_skip_link, set_language, sign_in
@@ -160,6 +161,23 @@ def answer_location(driver, question, check, label) -> None:
     press_continue(driver)
 
 
+def act_for_the_demo_business(driver, live) -> None:
+    import sqlalchemy as sa
+
+    from app.extensions import db
+    from app.models import Organisation
+    from app.services import demo
+
+    with live.app.app_context():
+        organisation_id = db.session.scalar(
+            sa.select(Organisation.id).where(Organisation.name == demo.DEMO_ORGANISATION)
+        )
+    driver.get(f"{live.url}/account/acting-for")
+    chosen = driver.find_element(By.CSS_SELECTOR, f"input[name=acting_for][value='{organisation_id}']")
+    driver.execute_script("arguments[0].click()", chosen)
+    press_continue(driver)
+
+
 def cancel_example_parking_permits(app) -> None:
     """The example answers buy a permit for the same vehicle each time: cancel it, so the next walk
     can buy it again (a vehicle has one permit at a time)."""
@@ -209,11 +227,18 @@ def test_every_page_of_every_form_passes_axe_in_every_state(live, browsers, reco
         if keyboard and recorder.last_was_new():
             failures.extend(f"{width} {label}: {problem}" for problem in check_skip_link(driver))
 
+    business_only = (
+        Audience.ORGANISATIONS in definition.who_can_use and Audience.RESIDENTS not in definition.who_can_use
+    )
+    if business_only and role != "signed out":
+        role = "Business admin"  # a business permit: the demo business's admin, acting for it
     for width in WIDTHS:
         driver = browsers(width)
         for language in LANGUAGES:
             sign_in(driver, live, role)
             set_language(driver, live, language)
+            if business_only and role != "signed out":
+                act_for_the_demo_business(driver, live)
             driver.get(f"{live.url}/services/{form_id}")
             check(driver, width, f"{role} {language} {form_id} start", keyboard=True)
             driver.get(f"{live.url}/services/{form_id}/begin")
@@ -241,7 +266,8 @@ def test_every_page_of_every_form_passes_axe_in_every_state(live, browsers, reco
                 if address is not None:
                     answer_address(driver, address, partial(check, width=width), label, failures)
                     continue
-                vehicle = next((q for q in step.questions if q.type in ("vehicle", "parking_vehicle")), None)
+                vehicle_types = ("vehicle", "parking_vehicle", "business_vehicle")
+                vehicle = next((q for q in step.questions if q.type in vehicle_types), None)
                 if vehicle is not None:
                     answer_vehicle(driver, vehicle, partial(check, width=width), label, failures)
                     continue

@@ -11,9 +11,21 @@ from hypothesis import strategies as st
 
 from app import forms_engine
 from app.extensions import db
-from app.form_model.schema import Page
+from app.form_model.schema import Audience, Page
 from app.forms_engine import DEFAULT_FOLDER
-from app.models import Case, CaseEventKind, Channel, FormJourney, OutboundMessage, SatisfactionResponse, utcnow
+from app.models import (
+    Case,
+    CaseEventKind,
+    Channel,
+    FormJourney,
+    Organisation,
+    OrganisationAddress,
+    OrganisationMembership,
+    OrganisationRole,
+    OutboundMessage,
+    SatisfactionResponse,
+    utcnow,
+)
 from app.services import form_journeys
 from tests.factories import make_user, sign_in
 from tests.form_walk import example_page_data, example_route, follow_payment, send, walk
@@ -33,10 +45,24 @@ def all_definition_ids():
 
 def sign_in_unless_guests_may(client, definition, user=None):
     """A form for residents only (a parking permit) is walked by a signed-in resident, whose email
-    address is the one the guest's example answers give; any other form by a guest."""
+    address is the one the guest's example answers give; a form for organisations only (a business
+    permit) by the admin of an organisation with premises in a parking zone, acting for it; any
+    other form by a guest."""
     if definition.allows_guests:
         return
-    sign_in(client, user or make_user(email="person@example.com"))
+    person = user or make_user(email="person@example.com")
+    sign_in(client, person)
+    if Audience.ORGANISATIONS in definition.who_can_use and Audience.RESIDENTS not in definition.who_can_use:
+        organisation = Organisation(name="Example Ltd")
+        organisation.memberships.append(OrganisationMembership(user=person, role=OrganisationRole.ADMIN))
+        organisation.addresses.append(
+            OrganisationAddress(
+                uprn=100000000022, line_1="2 Mill Lane", town="Demoton", postcode="DM2 3EF", ward="Riverside"
+            )
+        )
+        db.session.add(organisation)
+        db.session.commit()
+        client.submit("/account/acting-for", {"acting_for": str(organisation.id)}, expect=302)
 
 
 def submit(client, definition):

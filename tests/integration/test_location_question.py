@@ -40,7 +40,11 @@ def test_the_page_asks_for_a_postcode_or_street_first(spill):
     page = client.get(URL)
     assert page.h1 == "Where is the spill?"
     assert page.soup.find(id="spot-search") is not None
-    assert page.soup.find(id="spot-place") is None and page.soup.find(id="spot-description") is None
+    assert page.soup.find(id="spot-place") is None
+    # The description is asked after the list; before it, only for a point (map or device), hidden
+    # and disabled until a script shows it.
+    description = page.soup.find(id="spot-description")
+    assert description.has_attr("disabled") and description.find_parent(attrs={"data-point-only": True})["hidden"] == ""
     empty = post(client, {"spot-search": ""})
     assert empty.error_summary == ["Enter a postcode or street name"]
     assert empty.soup.select_one(".govuk-error-summary a")["href"] == "#spot-search"

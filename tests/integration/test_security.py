@@ -80,6 +80,9 @@ def test_security_headers(client):
     assert "frame-ancestors 'none'" in csp
     assert response.headers["X-Content-Type-Options"] == "nosniff"
     assert response.headers["Referrer-Policy"] == "strict-origin-when-cross-origin"
+    # No camera or microphone; location only for this site's own pages ("Use my current location").
+    policy = dict(part.split("=") for part in response.headers["Permissions-Policy"].split(", "))
+    assert policy["camera"] == policy["microphone"] == "()" and policy["geolocation"] == "(self)"
     cookie = response.headers.get("Set-Cookie", "")
     assert "HttpOnly" in cookie or cookie == ""
 

@@ -171,3 +171,50 @@ def test_the_dvla_timeout_is_a_short_positive_number_of_seconds(tmp_path):
     for value in ("0", "-1", "61", "soon", "nan"):
         with pytest.raises(ConfigError, match="DVLA_TIMEOUT_SECONDS"):
             load_config({**environ, "DVLA_TIMEOUT_SECONDS": value})
+
+
+def test_road_reports_go_to_the_local_stand_in_county_only_outside_production(tmp_path):
+    config = load_config({"DOORSTEP_INSTANCE_PATH": str(tmp_path), "LOCAL_COUNTY311_PORT": "8497"})
+    assert config["COUNTY_OPEN311_ENDPOINT"] == "http://127.0.0.1:8497/open311/v2/"
+    assert config["COUNTY_OPEN311_DEVELOPMENT_KEY"] == "doorstep-local-county311-key"
+    production = load_config({**PRODUCTION, "DOORSTEP_INSTANCE_PATH": str(tmp_path)})
+    assert production["COUNTY_OPEN311_ENDPOINT"] == ""  # the settings' endpoint, with the county's own key
+    assert production["COUNTY_OPEN311_DEVELOPMENT_KEY"] == ""
+    with pytest.raises(ConfigError, match="COUNTY_OPEN311_ENDPOINT cannot be set in production"):
+        load_config(
+            {**PRODUCTION, "DOORSTEP_INSTANCE_PATH": str(tmp_path), "COUNTY_OPEN311_ENDPOINT": "http://127.0.0.1:8422/"}
+        )
+
+
+def test_the_map_tiles_are_openstreetmaps_in_development_and_none_elsewhere(tmp_path):
+    instance = {"DOORSTEP_INSTANCE_PATH": str(tmp_path)}
+    development = load_config(instance)
+    assert development["MAP_TILE_URL"] == "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
+    assert development["MAP_TILE_ATTRIBUTION"] == "© OpenStreetMap contributors"
+    assert load_config({**instance, "DOORSTEP_ENV": "test"})["MAP_TILE_URL"] == ""
+    assert load_config({**PRODUCTION, **instance})["MAP_TILE_URL"] == ""
+    assert load_config({**instance, "MAP_TILE_URL": ""})["MAP_TILE_URL"] == ""  # no map in development either
+
+
+def test_a_map_tile_address_is_checked(tmp_path):
+    production = {**PRODUCTION, "DOORSTEP_INSTANCE_PATH": str(tmp_path), "MAP_TILE_ATTRIBUTION": "© Map Co"}
+    good = "https://{s}.tiles.example/{z}/{x}/{y}.png"
+    assert load_config({**production, "MAP_TILE_URL": good})["MAP_TILE_URL"] == good
+    for wrong in (
+        "http://tiles.example/{z}/{x}/{y}.png",  # not https, in production
+        "https://tiles.example/{z}/{x}.png",
+        "tiles.example/{z}/{x}/{y}.png",
+        "https://tiles.example/{z}/{x}/{y}.png; script-src *",
+    ):
+        with pytest.raises(ConfigError, match="MAP_TILE_URL"):
+            load_config({**production, "MAP_TILE_URL": wrong})
+    with pytest.raises(ConfigError, match="MAP_TILE_ATTRIBUTION"):
+        load_config({**production, "MAP_TILE_URL": good, "MAP_TILE_ATTRIBUTION": " "})
+
+
+def test_the_map_tiles_host_is_what_the_pages_may_show_images_from():
+    from config import map_tile_origin
+
+    assert map_tile_origin("") == ""
+    assert map_tile_origin("https://tile.openstreetmap.org/{z}/{x}/{y}.png") == "https://tile.openstreetmap.org"
+    assert map_tile_origin("https://{s}.tiles.example:8443/a/{z}/{x}/{y}.png") == "https://*.tiles.example:8443"

@@ -212,3 +212,37 @@ def test_includes_any_holds_when_any_of_its_boxes_was_ticked():
     assert condition.holds([]) is False
     assert condition.holds("leaking") is False  # not a checkboxes answer
     assert condition.values == ["burnt_out", "leaking"]
+
+
+def test_a_form_sharing_settings_needs_the_file_and_a_business_collection_needs_business_prices(tmp_path):
+    """settings_from names another service's settings file, which must exist; a form asking for an
+    organisation's premises to collect from is priced at the business rate, which the file must give."""
+    import shutil
+
+    from app.form_model.loader import load_services
+
+    definitions, settings_folder = tmp_path / "definitions", tmp_path / "settings"
+    definitions.mkdir()
+    settings_folder.mkdir()
+    shipped = DEFAULT_FOLDER.parent / "service_settings" / "bulky-waste.yaml"
+    shutil.copy(DEFAULT_FOLDER / "bulky-waste-business.yaml", definitions / "bulky-waste-business.yaml")
+    shutil.copy(DEFAULT_FOLDER / "bulky-waste.yaml", definitions / "bulky-waste.yaml")
+    shutil.copy(shipped, settings_folder / "bulky-waste.yaml")
+    found, _settings = load_services(definitions, settings_folder)
+    assert found["bulky-waste-business"].settings_from == "bulky-waste"
+
+    text = shipped.read_text()
+    start = text.index("  business:")
+    end = text.index("\n\n", start)
+    (settings_folder / "bulky-waste.yaml").write_text(text[:start] + text[end:])
+    with pytest.raises(DefinitionError) as without_business:
+        load_services(definitions, settings_folder)
+    assert "bulky-waste-business.yaml: payment: a form for business premises needs prices.business in" in str(
+        without_business.value
+    )
+
+    (settings_folder / "bulky-waste.yaml").unlink()
+    (definitions / "bulky-waste.yaml").unlink()
+    with pytest.raises(DefinitionError) as missing:
+        load_services(definitions, settings_folder)
+    assert "bulky-waste-business.yaml: settings_from: there is no settings file bulky-waste.yaml" in str(missing.value)

@@ -8,6 +8,7 @@ from app.forms_engine.question_types import (  # noqa: F401  (importing register
     dates,
     file,
     location,
+    premises,
     quantities,
     text,
     vehicle,

@@ -26,7 +26,7 @@ def available_days(form_id: str, address: dict | None) -> list[date] | None:
     round_ = settings.round_for_ward((address or {}).get("ward")) if settings else None
     if round_ is None:
         return None
-    return collection_rounds.available_days(form_id, settings, round_, cases.london_today())
+    return collection_rounds.available_days(form_model.settings_id(form_id), settings, round_, cases.london_today())
 
 
 def day_label(day: date) -> str:

@@ -5,9 +5,20 @@ or the street from the list, and describes exactly where (near which house, lamp
 Everything is an ordinary button, so it works with JavaScript off. A place in a neighbouring
 council's area is refused with that council's name and a link to its own site.
 
-The stored answer is a dict: uprn or usrn, place (the address or street as shown), latitude and
-longitude (None for an address the gazetteer has no point for), ward, description, and search (what
-was typed, to show the same list again when the person comes back to the page).
+With JavaScript on and a tile address set (MAP_TILE_URL), a map lets the person place a pin
+instead of choosing from the list (app/assets/map.mjs): the pin's point is posted as the hidden
+parts latitude and longitude, and checked here like a street's point (ward, whose area). A posted
+point wins over the list; without JavaScript the parts are never sent.
+
+"Use my current location" (app/assets/app.mjs, where the browser offers geolocation, with or
+without a map) posts the device's point the same way, with the part source set to "device", so a
+point outside the borough is explained as where the person is, not as a pin they placed.
+
+The stored answer is a dict: uprn or usrn, place (the address or street as shown; for a pin, the
+nearest street), latitude and longitude (None for an address the gazetteer has no point for), ward,
+description, search (what was typed, to show the same list again when the person comes back to the
+page), pin (True when the point was placed on the map or came from the device) and source
+("device" when it came from the device).
 """
 
 from __future__ import annotations
@@ -25,7 +36,9 @@ from app.forms_engine.question_types.base import label_and_hint
 from app.i18n import current_language
 from app.services import gazetteer, street_locations
 
-PARTS = ("search", "place", "description")
+PARTS = ("search", "place", "description", "latitude", "longitude", "source")
+DEVICE = "device"
+ZOOMED_IN = 17  # the map's zoom on a chosen place or pin: a street and its houses
 
 
 class LocationSettings(BaseModel):
@@ -53,10 +66,19 @@ class LocationField(Field):
         self.data = stored
         self.values = {part: "" for part in PARTS}
         if formdata is None:
-            if stored:
+            if stored and stored.get("pin"):
+                self.values |= {
+                    "search": str(stored.get("search") or ""),
+                    "description": str(stored.get("description") or ""),
+                    "latitude": str(stored.get("latitude") or ""),
+                    "longitude": str(stored.get("longitude") or ""),
+                    "source": DEVICE if stored.get("source") == DEVICE else "",
+                }
+                self._search()
+            elif stored:
                 chosen = stored.get("uprn") or stored.get("usrn")
                 prefix = street_locations.ADDRESS_PREFIX if stored.get("uprn") else street_locations.STREET_PREFIX
-                self.values = {
+                self.values |= {
                     "search": str(stored.get("search") or ""),
                     "place": f"{prefix}{chosen}" if chosen else "",
                     "description": str(stored.get("description") or ""),
@@ -82,6 +104,36 @@ class LocationField(Field):
         return self.found.choices if self.found else []
 
     @property
+    def choice_points(self) -> dict[str, tuple[float, float]]:
+        """Each choice's point, for the map to move to the place chosen from the list."""
+        if not self.found:
+            return {}
+        places = [(f"{street_locations.ADDRESS_PREFIX}{found.uprn}", found) for found in self.found.addresses]
+        places += [(f"{street_locations.STREET_PREFIX}{found.usrn}", found) for found in self.found.streets]
+        return {
+            value: (found.latitude, found.longitude)
+            for value, found in places
+            if found.latitude is not None and found.longitude is not None
+        }
+
+    @property
+    def pin(self) -> tuple[float, float] | None:
+        latitude = street_locations.coordinate(self.values["latitude"], 90)
+        longitude = street_locations.coordinate(self.values["longitude"], 180)
+        return None if latitude is None or longitude is None else (latitude, longitude)
+
+    @property
+    def map_view(self) -> dict:
+        """Where the map starts: the pin, the place chosen, the places found, or else the borough."""
+        points = self.choice_points
+        point = self.pin or points.get(self.values["place"])
+        if point is None and points:
+            point = tuple(sum(values) / len(points) for values in zip(*points.values(), strict=True))
+        if point is not None:
+            return {"centre": f"{point[0]:.6f},{point[1]:.6f}", "zoom": ZOOMED_IN}
+        return {"bounds": ",".join(f"{value:.6f}" for value in self.bounds.extent)}
+
+    @property
     def found_message(self) -> str:
         if not self.found:
             return ""
@@ -95,7 +147,9 @@ class LocationField(Field):
     def validate(self, form, extra_validators=()):
         self.errors = {}
         self.data = None
-        if self._check_search() and not self.searching:
+        if not self.searching and (self.values["latitude"] or self.values["longitude"]):
+            self._check_pin_and_description()
+        elif self._check_search() and not self.searching:
             self._check_place_and_description()
         return not self.errors
 
@@ -161,6 +215,50 @@ class LocationField(Field):
             else:
                 message = _("%(place)s is not in our area. Choose a place in our area", place=chosen.label)
             self._error("place", message)
+        description = self._check_description()
+        if self.errors or chosen is None:
+            return
+        self.data = chosen.answer | {"description": description, "search": self.found.term}
+
+    @property
+    def from_device(self) -> bool:
+        return self.values["source"] == DEVICE
+
+    def _check_pin_and_description(self) -> None:
+        """A pin placed on the map, or the device's location: in the borough, as a street's point is."""
+        point = self.pin
+        chosen = None
+        part = "located" if self.from_device else "map"
+        if point is None:
+            if self.from_device:
+                message = _("We could not use your location. Try again, or find the place by postcode or street name")
+            else:
+                message = _("Place the pin on the map again, or find the place by postcode or street name")
+            self._error(part, message)
+        else:
+            chosen = street_locations.at_point(self.bounds, *point)
+            if chosen.answer is None:
+                self._error(part, self._outside_message(chosen.placement.neighbour))
+        description = self._check_description()
+        if self.errors or chosen is None:
+            return
+        search = self.found.term if self.found else ""
+        source = {"source": DEVICE} if self.from_device else {}
+        self.data = chosen.answer | {"description": description, "search": search} | source
+
+    def _outside_message(self, neighbour) -> str:
+        if neighbour is None:
+            if self.from_device:
+                return _("Where you are is not in our area. Find the place by postcode or street name")
+            return _("The pin is not in our area. Move the map and place it in our area")
+        council = neighbour.name.get(current_language())
+        if self.from_device:
+            self._outside(_("Where you are"), neighbour)
+            return _("Where you are is in %(council)s's area, not ours. Report the problem to them", council=council)
+        self._outside(_("The place where you put the pin"), neighbour)
+        return _("The pin is in %(council)s's area, not ours. Report the problem to them", council=council)
+
+    def _check_description(self) -> str:
         description = self.values["description"]
         if not description:
             self._error("description", _("Describe exactly where the problem is"))
@@ -168,9 +266,7 @@ class LocationField(Field):
             self._error("description", _("Description of where it is must be 500 characters or fewer"))
         elif CONTROL_CHARACTERS.search(description):
             self._error("description", _("Remove any special characters, like tabs"))
-        if self.errors or chosen is None:
-            return
-        self.data = chosen.answer | {"description": description, "search": self.found.term}
+        return description
 
 
 @register

@@ -39,6 +39,9 @@ class CouncilTaxSettings(Strict):
     # Whether people may ask for 12 instalments instead of 10 (England: reg. 21(1A) of the 1992
     # Regulations gives the right; Welsh councils may offer it).
     twelve_instalments_on_request: bool = True
+    # Paper bills an account gets in a year (the annual bill, and any the council always sends):
+    # each paperless account avoids this many letters a year in the council's figures.
+    paper_bills_per_year: Annotated[int, Field(ge=1, le=12)] = 1
 
     @model_validator(mode="after")
     def _consistent(self) -> CouncilTaxSettings:

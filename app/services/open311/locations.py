@@ -10,15 +10,10 @@ from __future__ import annotations
 import math
 import re
 
-import sqlalchemy as sa
-
-from app.extensions import db
-from app.models import Street
 from app.services import gazetteer, street_locations, street_report_search
 from app.services.open311.errors import Open311Error
 from app.services.street_boundaries import Boundaries, place
 
-NEAREST_STREET_DEGREES = 0.005  # look for the nearest street within about 500 metres
 PLACE_MAX = 300
 NUMBER = re.compile(r"^[+-]?[0-9]{1,3}(\.[0-9]{1,15})?$")
 
@@ -33,22 +28,6 @@ def _coordinate(value: str, name: str, limit: int) -> float:
     return number
 
 
-def _nearest_street(latitude: float, longitude: float) -> Street | None:
-    box = NEAREST_STREET_DEGREES
-    nearby = db.session.scalars(
-        sa.select(Street).where(
-            Street.latitude.between(latitude - box, latitude + box),
-            Street.longitude.between(longitude - box, longitude + box),
-        )
-    ).all()
-    scale = math.cos(math.radians(latitude))
-    return min(
-        nearby,
-        key=lambda street: (street.latitude - latitude) ** 2 + ((street.longitude - longitude) * scale) ** 2,
-        default=None,
-    )
-
-
 def _at_point(bounds: Boundaries, latitude: float, longitude: float, label: str | None) -> dict:
     placement = place(bounds, latitude, longitude)
     if not placement.in_borough:
@@ -59,7 +38,7 @@ def _at_point(bounds: Boundaries, latitude: float, longitude: float, label: str 
                 f"send the report to them ({placement.neighbour.url})",
             )
         raise Open311Error(400, "That point is not in our area")
-    street = _nearest_street(latitude, longitude)
+    street = street_locations.nearest_street(latitude, longitude)
     if label is None:
         label = f"Near {street.single_line}" if street is not None else f"Near {latitude:.5f}, {longitude:.5f}"
     return {

@@ -36,6 +36,7 @@ __all__ = [
 ]
 
 from app.services.parking import (  # noqa: E402, F401  (a job; submit actions; a payment handler)
+    business,
     cancellations,
     checks,
     enforcement,

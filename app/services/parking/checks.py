@@ -26,11 +26,13 @@ REFUSED = "refused"
 
 
 def awaiting(limit: int = QUEUE_LIMIT) -> list[ParkingPermit]:
-    """Resident permits waiting for staff checks, the longest waiting first."""
+    """Resident and business permits waiting for staff checks, the longest waiting first."""
     return list(
         db.session.scalars(
             sa.select(ParkingPermit)
-            .where(ParkingPermit.status == PermitStatus.AWAITING_CHECKS, ParkingPermit.permit_type == "resident")
+            .where(
+                ParkingPermit.status == PermitStatus.AWAITING_CHECKS, ParkingPermit.permit_type.in_(permits.HELD_TYPES)
+            )
             .order_by(ParkingPermit.created_at, ParkingPermit.id)
             .limit(limit)
         )

@@ -3,6 +3,7 @@ case's transaction, and the check-your-answers panel that says when the permit w
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 
 from flask_babel import force_locale
@@ -15,7 +16,8 @@ from app.services.errors import ServiceError
 from app.services.parking import permits
 from app.services.parking.price_rule import months_from, quote_for
 from app.services.parking.settings import SETTINGS_FILE
-from app.services.parking.zones import standing_of
+from app.services.parking.tariff import Quote
+from app.services.parking.zones import AddressStanding, standing_of
 from app.services.vehicles import VehicleAnswer
 
 ACTION = "issue-parking-permit"
@@ -32,17 +34,48 @@ def issue_permit(definition, case, journey) -> ParkingPermit:
     if standing is None or not standing.resident_permits:
         raise ServiceError("parking-address")
     vehicle = VehicleAnswer.from_answer(answers[prices.vehicle_question])
-    starts = date.fromisoformat(answers[prices.start_question])
-    months = months_from(answers[prices.duration_question])
-    sold = quote_for(prices, answers, "en")
+    return make_permit(
+        case,
+        permit_type="resident",
+        standing=standing,
+        vehicle=vehicle,
+        starts=date.fromisoformat(answers[prices.start_question]),
+        months=months_from(answers[prices.duration_question]),
+        priced=in_both_languages(lambda language: quote_for(prices, answers, language)),
+    )
+
+
+def in_both_languages(price: Callable[[str], Quote]) -> tuple[Quote, dict]:
+    """The quote as sold (in English, for the permit's price) and its lines in English and Welsh, as
+    kept with the permit, so its page reads the same in either language for as long as it lasts."""
+    with force_locale("en"):
+        sold = price("en")
     with force_locale("cy"):
-        in_welsh = quote_for(prices, answers, "cy")
+        in_welsh = price("cy")
+    return sold, {**sold.to_dict(), "lines_cy": in_welsh.to_dict()["lines"]}
+
+
+def make_permit(
+    case,
+    *,
+    permit_type: str,
+    standing: AddressStanding,
+    vehicle: VehicleAnswer,
+    starts: date,
+    months: int,
+    priced: tuple[Quote, dict],
+    organisation_id: int | None = None,
+) -> ParkingPermit:
+    """The permit for a sent (and paid) application of any kind: valid from its first day, unless
+    the vehicle was typed in by hand (then it waits for staff to check it)."""
+    sold, kept = priced
     permit = ParkingPermit(
         reference=case.reference,
-        permit_type="resident",
+        permit_type=permit_type,
         status=PermitStatus.AWAITING_CHECKS if vehicle.source == "entered" else PermitStatus.ACTIVE,
         case_id=case.id,
         user_id=case.user_id,
+        organisation_id=organisation_id,
         uprn=standing.uprn,
         zone=standing.zone.code,
         vrm=vehicle.vrm,
@@ -51,7 +84,7 @@ def issue_permit(definition, case, journey) -> ParkingPermit:
         ends_at=permits.london_midnight(permits.add_months(starts, months)),
         months=months,
         price_pence=sold.total_pence,
-        quote={**sold.to_dict(), "lines_cy": in_welsh.to_dict()["lines"]},
+        quote=kept,
         updated_at=utcnow(),
     )
     db.session.add(permit)

@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from app.extensions import db
 from app.models import Case, ParkingPermit, PermitStatus, utcnow
 from app.models.parking import LIVE_STATUSES
-from app.services import paid_forms
+from app.services import organisations, paid_forms
 
 LONDON = ZoneInfo("Europe/London")
 
@@ -95,6 +95,32 @@ def by_reference(reference: str) -> ParkingPermit | None:
     )
 
 
+HELD_TYPES = ("resident", "business")  # permits a person or an organisation holds and manages
+
+
+def find(reference: str) -> ParkingPermit | None:
+    """A resident or business permit by its reference (not a visitor session)."""
+    if not isinstance(reference, str) or len(reference) > 20:
+        return None
+    return db.session.scalar(
+        sa.select(ParkingPermit).where(ParkingPermit.reference == reference, ParkingPermit.permit_type.in_(HELD_TYPES))
+    )
+
+
+def managed_by(reference: str, user) -> ParkingPermit | None:
+    """The permit, if `user` may see and manage it: a resident permit's holder; any member of a
+    business permit's organisation (while they are a member). None for anyone else, and for
+    references that do not exist, so a page refuses both the same way."""
+    permit = find(reference)
+    if permit is None or not getattr(user, "is_authenticated", False):
+        return None
+    if permit.permit_type == "business":
+        if permit.organisation_id is None or organisations.membership(user, permit.organisation_id) is None:
+            return None
+        return permit
+    return permit if permit.user_id == user.id else None
+
+
 def live_permits_at(uprn: int) -> int:
     """The resident permits at an address that have not ended or been cancelled."""
     return db.session.scalar(
@@ -109,13 +135,14 @@ def live_permits_at(uprn: int) -> int:
     )
 
 
-def current_permit_for_vehicle(vrm: str) -> ParkingPermit | None:
-    """A resident permit for this vehicle that has not ended or been cancelled."""
+def current_permit_for_vehicle(vrm: str, permit_type: str = "resident") -> ParkingPermit | None:
+    """A permit of this type (resident or business) for this vehicle that has not ended or been
+    cancelled: a vehicle has one of each kind at a time."""
     return db.session.scalar(
         sa.select(ParkingPermit)
         .where(
             ParkingPermit.vrm == vrm,
-            ParkingPermit.permit_type == "resident",
+            ParkingPermit.permit_type == permit_type,
             ParkingPermit.status.in_(LIVE_STATUSES),
             ParkingPermit.ends_at > utcnow(),
         )

@@ -1,10 +1,11 @@
-"""Changing the vehicle on a resident permit, as often as the holder likes.
+"""Changing the vehicle on a resident or business permit, as often as the holder likes.
 
     change = vehicle_changes.price_change(permit, vehicle)        # VehicleChange: the new price, the difference
     payment = vehicle_changes.change_vehicle(permit, vehicle, ...)  # None: done; a Payment: pay first
 
-The new vehicle is priced by the tariff the permit was sold under (its first day), at the permit's
-place in the household. The difference for the days left (from today, or from the first day if it
+The new vehicle is priced by the tariff the permit was sold under (its first day): a resident permit
+at its place in the household; a business permit by the business tariff (the same price for any
+vehicle, so the change costs nothing). The difference for the days left (from today, or from the first day if it
 has not started) is charged through Stripe, or refunded to the card that paid, pro rata by days.
 The change is made in one transaction with the permit's row locked: the next enforcement check sees
 the new registration number and not the old one. Each change is kept in `parking_permit_changes`.
@@ -26,6 +27,7 @@ from app.money import pounds
 from app.services import case_work, payments
 from app.services.errors import ServiceError
 from app.services.parking import permits
+from app.services.parking.issue import in_both_languages
 from app.services.parking.permits import LONDON
 from app.services.parking.settings import SETTINGS_FILE
 from app.services.parking.tariff import NoTariff, quote
@@ -68,16 +70,30 @@ def _position(permit: ParkingPermit) -> int:
     return 1 + (earlier or 0)
 
 
-def price_change(permit: ParkingPermit, vehicle: VehicleAnswer, today: date | None = None) -> VehicleChange:
+def _resident_price(permit: ParkingPermit, vehicle: VehicleAnswer):
     prices = form_model.settings_for(SETTINGS_FILE).prices
-    first, last = permits.first_day(permit), permits.last_day(permit)
     position = _position(permit)
+    first = permits.first_day(permit)
+    return lambda language: quote(prices, vehicle, permit.months, first, language, household_position=position)
+
+
+def _business_price(permit: ParkingPermit, vehicle: VehicleAnswer):
+    from app.services.parking import business
+
+    prices = business.prices()
+    first = permits.first_day(permit)
+    return lambda language: business.quote(prices, permit.months, first, language)
+
+
+# How each kind of permit is priced for a vehicle: fn(permit, vehicle) -> fn(language) -> Quote.
+PRICE_FOR = {"resident": _resident_price, "business": _business_price}
+
+
+def price_change(permit: ParkingPermit, vehicle: VehicleAnswer, today: date | None = None) -> VehicleChange:
+    first, last = permits.first_day(permit), permits.last_day(permit)
     try:
-        with force_locale("en"):
-            sold = quote(prices, vehicle, permit.months, first, "en", household_position=position)
-        with force_locale("cy"):
-            in_welsh = quote(prices, vehicle, permit.months, first, "cy", household_position=position)
-    except (NoTariff, ValueError) as error:
+        sold, kept = in_both_languages(PRICE_FOR[permit.permit_type](permit, vehicle))
+    except (NoTariff, ValueError, KeyError) as error:
         raise ServiceError("parking-quote") from error
     today = today or utcnow().astimezone(LONDON).date()
     days_total = (last - first).days + 1
@@ -88,7 +104,7 @@ def price_change(permit: ParkingPermit, vehicle: VehicleAnswer, today: date | No
     return VehicleChange(
         vehicle=vehicle,
         new_price_pence=sold.total_pence,
-        quote={**sold.to_dict(), "lines_cy": in_welsh.to_dict()["lines"]},
+        quote=kept,
         days_left=days_left,
         days_total=days_total,
         difference_pence=share if difference >= 0 else -share,
@@ -97,10 +113,10 @@ def price_change(permit: ParkingPermit, vehicle: VehicleAnswer, today: date | No
 
 def check_vehicle(permit: ParkingPermit, vrm: str) -> None:
     """ServiceError("same-vehicle") for the permit's own vehicle, ("vehicle-has-permit") for one
-    with another live resident permit."""
+    with another live permit of the same kind."""
     if vrm == permit.vrm:
         raise ServiceError("same-vehicle", field="vrm")
-    other = permits.current_permit_for_vehicle(vrm)
+    other = permits.current_permit_for_vehicle(vrm, permit.permit_type)
     if other is not None and other.id != permit.id:
         raise ServiceError("vehicle-has-permit", field="vrm")
 

@@ -55,6 +55,12 @@ class AddressStanding:
     def resident_permits(self) -> bool:
         return self.eligibility == ParkingEligibility.ELIGIBLE
 
+    @property
+    def business_permits(self) -> bool:
+        """Business premises may have business permits where homes may have resident ones: not
+        car-free (a planning agreement) or excluded addresses."""
+        return self.eligibility == ParkingEligibility.ELIGIBLE
+
     def visitor_permits(self, rules: ParkingSettings) -> bool:
         if self.eligibility == ParkingEligibility.ELIGIBLE:
             return True
