@@ -2,70 +2,24 @@
 
 from __future__ import annotations
 
-import socket
-import subprocess
-import sys
-import tempfile
-import time
-
-import requests
-
-from tests.local_stripe import ROOT, free_port
+from tests.local_process import ConfigurableStandIn
 
 API_KEY = "doorstep-local-dvla-key"
 ADMIN_KEY = "doorstep-local-dvla-admin"
 
 
-class LocalDvla:
+class LocalDvla(ConfigurableStandIn):
+    """received(): the look-ups it has had (registrationNumber, correlationId, contentType)."""
+
+    name = "the local DVLA stand-in"
+    admin_key = ADMIN_KEY
+
     def __init__(self):
-        self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        command = [sys.executable, "-m", "devtools.local_dvla", "--port", str(self.port), "--admin-key", ADMIN_KEY]
-        self.log = tempfile.TemporaryFile()  # noqa: SIM115  (closed in stop(); a pipe could fill and stall it)
-        self.process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=self.log)
-        deadline = time.monotonic() + 20
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                self.log.seek(0)
-                raise RuntimeError("the local DVLA stand-in stopped: " + self.log.read().decode())
-            try:
-                with socket.create_connection(("127.0.0.1", self.port), timeout=0.2):
-                    return
-            except OSError:
-                time.sleep(0.05)
-        raise RuntimeError("the local DVLA stand-in did not start")
-
-    def _admin(self, method: str, path: str, **settings) -> dict:
-        response = requests.request(
-            method,
-            f"{self.url}/_config/{path}",
-            json=settings or None,
-            headers={"Authorization": f"Bearer {ADMIN_KEY}"},
-            timeout=10,
-        )
-        response.raise_for_status()
-        return response.json()
-
-    def outage(self, status: int, seconds: float = 60) -> None:
-        """Every look-up fails with this status (429, 500, 502, 503 or 504) for `seconds`."""
-        self._admin("POST", "outage", status=status, seconds=seconds)
-
-    def slowness(self, delay: float, seconds: float = 60) -> None:
-        """Every look-up waits `delay` seconds before it is answered, for `seconds`."""
-        self._admin("POST", "slowness", delay=delay, seconds=seconds)
+        super().__init__("devtools.local_dvla")
 
     def back_to_normal(self) -> None:
         self._admin("DELETE", "outage")
         self._admin("DELETE", "slowness")
-
-    def received(self) -> list[dict]:
-        """The look-ups the stand-in has received (registrationNumber, correlationId, contentType)."""
-        return self._admin("GET", "requests")
-
-    def stop(self) -> None:
-        self.process.terminate()
-        self.process.wait(timeout=10)
-        self.log.close()
 
 
 def close_vehicle_client(application) -> None:

@@ -3,50 +3,27 @@
 from __future__ import annotations
 
 import json
-import socket
-import subprocess
-import sys
-import tempfile
 import time
-from pathlib import Path
 
 import requests
 
-ROOT = Path(__file__).resolve().parents[1]
+from tests.local_process import LocalProcess
+
 WEBHOOK_SECRET = "whsec_doorstep_local_development"
 GOOD_CARD = "4242 4242 4242 4242"
 DECLINED_CARDS = ("4000 0000 0000 0002", "4000 0000 0000 0341")
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-class LocalStripe:
+class LocalStripe(LocalProcess):
     """Webhooks go to its own capture address (tests hand them to the app, in any order, as often as
     they like) and, when `webhook_url` is given, straight to a running app too."""
 
+    name = "the local Stripe server"
+
     def __init__(self, webhook_url: str | None = None):
-        self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        command = [sys.executable, "-m", "devtools.local_stripe", "--port", str(self.port), "--capture-webhooks"]
-        if webhook_url:
-            command += ["--webhook-url", webhook_url]
-        self.log = tempfile.TemporaryFile()  # noqa: SIM115  (closed in stop(); a pipe could fill and stall it)
-        self.process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=self.log)
-        deadline = time.monotonic() + 20
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                self.log.seek(0)
-                raise RuntimeError("the local Stripe server stopped: " + self.log.read().decode())
-            try:
-                with socket.create_connection(("127.0.0.1", self.port), timeout=0.2):
-                    return
-            except OSError:
-                time.sleep(0.05)
-        raise RuntimeError("the local Stripe server did not start")
+        super().__init__(
+            "devtools.local_stripe", "--capture-webhooks", *(["--webhook-url", webhook_url] if webhook_url else [])
+        )
 
     def send_webhooks_to(self, url: str) -> None:
         """Also send every webhook to a running app (localstripe's own webhook settings endpoint)."""
@@ -54,11 +31,6 @@ class LocalStripe:
             f"{self.url}/_config/webhooks/app", data={"url": url, "secret": WEBHOOK_SECRET}, timeout=10
         )
         response.raise_for_status()
-
-    def stop(self) -> None:
-        self.process.terminate()
-        self.process.wait(timeout=10)
-        self.log.close()
 
     def pay(self, checkout_url: str, card: str = GOOD_CARD, expiry: str = "04/35", cvc: str = "123"):
         """Fill in the stand-in payment page as a person would; the response, not followed."""

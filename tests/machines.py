@@ -19,7 +19,7 @@ import pytest
 import requests
 from sqlalchemy.engine import make_url
 
-from tests.local_stripe import ROOT, free_port
+from tests.local_process import ROOT, free_port
 from tests.settings import ensure_postgresql_database
 
 SECRET_KEY = "a-secret-key-every-machine-of-the-test-shares-0123456789"

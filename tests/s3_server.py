@@ -8,7 +8,7 @@ import secrets
 
 import boto3
 
-from tests.local_stripe import free_port
+from tests.local_process import free_port
 
 REGION = "eu-west-2"
 ACCESS_KEY_ID = "doorstep-test-key"

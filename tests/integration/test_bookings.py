@@ -26,7 +26,7 @@ from app.models import (
 from app.services import bookings, collection_rounds
 from tests.factories import make_user, sign_in
 from tests.form_walk import follow_payment, send, walk
-from tests.local_stripe import free_port
+from tests.local_process import free_port
 
 pytestmark = pytest.mark.db
 FORM = "bulky-waste"

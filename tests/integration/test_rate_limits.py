@@ -47,7 +47,7 @@ def test_behind_a_trusted_proxy_each_person_has_their_own_limit(make_app):
 
 def test_sign_in_works_and_is_still_limited_while_redis_cannot_be_reached(make_app):
     from app.extensions import limiter
-    from tests.local_stripe import free_port
+    from tests.local_process import free_port
 
     nothing_listening = f"redis://127.0.0.1:{free_port()}/0"
     limited = make_app(AUTH_RATE_LIMIT="2 per minute", RATELIMIT_STORAGE_URI=nothing_listening)

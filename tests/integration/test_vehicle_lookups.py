@@ -24,7 +24,7 @@ from app.services.vehicles import (
     VehicleNotKnown,
 )
 from tests.local_dvla import API_KEY
-from tests.local_stripe import free_port
+from tests.local_process import free_port
 
 LOGGER = "app.services.vehicles.dvla"
 

@@ -9,7 +9,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from tests.local_stripe import ROOT
+from tests.local_process import ROOT
 
 CONFIG = ROOT / "gunicorn.conf.py"
 
