@@ -9,17 +9,14 @@
 
 from __future__ import annotations
 
-from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from app.form_model.question_types import FieldContext, register
-from app.form_model.schema import Question
-from app.forms_engine.question_types.base import label_and_hint
+from app.form_model.question_types import register
 from app.forms_engine.question_types.premises import PremisesKind
 from app.parking.question_types import ParkingVehicleField, ParkingVehicleKind
 from app.services import parking
-from app.services.parking import business, permits
+from app.services.parking import business
 
 
 def premises_refusal_text(code: str) -> str:
@@ -62,22 +59,14 @@ class OrganisationPremisesKind(PremisesKind):
 
 
 class BusinessVehicleField(ParkingVehicleField):
-    def validate(self, form, extra_validators=()):
-        if not super(ParkingVehicleField, self).validate(form, extra_validators) or not self.data:
-            return not self.errors
-        current = permits.current_permit_for_vehicle(self.data["vrm"], business.PERMIT_TYPE)
-        if current is not None:
-            self.data = None
-            self.errors = {
-                "vrm": [
-                    _(
-                        "This vehicle already has a business permit until %(day)s. "
-                        "A vehicle can have one business permit at a time",
-                        day=format_date(permits.last_day(current), "d MMMM yyyy"),
-                    )
-                ]
-            }
-        return not self.errors
+    permit_type = business.PERMIT_TYPE
+
+    def already_has_one(self, day: str) -> str:
+        return _(
+            "This vehicle already has a business permit until %(day)s. "
+            "A vehicle can have one business permit at a time",
+            day=day,
+        )
 
 
 @register
@@ -85,9 +74,4 @@ class BusinessVehicleKind(ParkingVehicleKind):
     """The vehicle question (see vehicle.py), refusing a vehicle that already has a business permit."""
 
     name = "business_vehicle"
-
-    def field(self, question: Question, context: FieldContext):
-        label, hint = label_and_hint(question, context.language)
-        return BusinessVehicleField(
-            label, description=hint, optional=question.optional, error_name=question.error_name.get(context.language)
-        )
+    field_class = BusinessVehicleField

@@ -84,21 +84,23 @@ class ParkingAddressKind(AddressKind):
 
 
 class ParkingVehicleField(VehicleField):
+    """A vehicle that has no permit of this field's type yet: a vehicle has one of each at a time."""
+
+    permit_type = "resident"
+
+    def already_has_one(self, day: str) -> str:
+        return _(
+            "This vehicle already has a resident permit until %(day)s. A vehicle can have one permit at a time",
+            day=day,
+        )
+
     def validate(self, form, extra_validators=()):
         if not super().validate(form, extra_validators) or not self.data:
             return not self.errors
-        current = permits.current_permit_for_vehicle(self.data["vrm"])
+        current = permits.current_permit_for_vehicle(self.data["vrm"], self.permit_type)
         if current is not None:
             self.data = None
-            self.errors = {
-                "vrm": [
-                    _(
-                        "This vehicle already has a resident permit until %(day)s. "
-                        "A vehicle can have one permit at a time",
-                        day=format_date(permits.last_day(current), "d MMMM yyyy"),
-                    )
-                ]
-            }
+            self.errors = {"vrm": [self.already_has_one(format_date(permits.last_day(current), "d MMMM yyyy"))]}
         return not self.errors
 
 
@@ -107,10 +109,11 @@ class ParkingVehicleKind(VehicleKind):
     """The vehicle question (see vehicle.py), refusing a vehicle that already has a resident permit."""
 
     name = "parking_vehicle"
+    field_class = ParkingVehicleField
 
     def field(self, question: Question, context: FieldContext):
         label, hint = label_and_hint(question, context.language)
-        return ParkingVehicleField(
+        return self.field_class(
             label, description=hint, optional=question.optional, error_name=question.error_name.get(context.language)
         )
 
