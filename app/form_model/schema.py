@@ -245,6 +245,8 @@ class Submission(Strict):
     confirmation: Text  # what happens next, shown on the confirmation page and in the message
     urgent_if: list[Condition] = Field(default_factory=list)
     save_format_preference: SaveFormatPreference | None = None
+    # False where another body replies (a county category sent on): no "We will reply by" promise.
+    we_reply: bool = True
 
 
 SLUG = re.compile(r"^[a-z][a-z0-9-]{1,62}$")

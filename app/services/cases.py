@@ -163,6 +163,7 @@ def _send_confirmation(definition: Definition, case: Case, receipt: dict | None)
         "service_title": definition.title.get(case.language),
         "reference": case.reference,
         "due_date": case.due_date,
+        "we_reply": definition.submit.we_reply,
         "next_steps": definition.submit.confirmation.get(case.language),
     }
     if case.contact_address:  # the person chose post (app/services/assisted.py)

@@ -440,3 +440,19 @@ def test_a_fault_of_ours_fails_that_forward_only_and_the_job_goes_on(app, client
     db.session.refresh(fine)
     assert (broken.state, broken.last_error) == (ForwardState.FAILED, "could not be sent: KeyError")
     assert fine.state is ForwardState.SENT
+
+
+@pytest.mark.parametrize("category", ["roads", "pavements"])
+def test_a_county_category_makes_no_promise_that_we_reply(app, client, category):
+    """The county deals with it: neither the start page, the confirmation nor its message says when
+    we will reply, as every other service does."""
+    assert "We will reply within" not in client.get(f"/services/{category}").text
+    case, _found, _forward = report(app, client, category)
+    assert "We will reply by" not in client.get(f"/services/{category}/confirmation").text
+    received = db.session.scalars(
+        sa.select(OutboundMessage).where(
+            OutboundMessage.template == "case_received", OutboundMessage.case_id == case.id
+        )
+    ).one()
+    assert case.reference in received.body and "We will reply by" not in received.body
+    assert "We will reply within" in client.get("/services/fly-tipping").text  # ours still promise
