@@ -33,7 +33,7 @@ def london_today() -> date:
     return utcnow().astimezone(ZoneInfo("Europe/London")).date()
 
 
-def _snapshot(definition: Definition) -> None:
+def snapshot(definition: Definition) -> None:
     key = (definition.id, definition.version)
     if db.session.get(FormDefinitionSnapshot, key) is None:
         db.session.add(
@@ -61,7 +61,7 @@ def submit(definition: Definition, found: FormJourney, *, language: str, receipt
         raise ServiceError("form-changed")
 
     answers = journey.submitted_answers(definition, locked.answers)
-    _snapshot(definition)
+    snapshot(definition)
     case = Case(
         reference=references.new_reference(),
         service_id=definition.id,
