@@ -265,6 +265,8 @@ def _moving_out_draft(account) -> moving_out.MovingOut | None:
 def moving_out_page(account_ref):
     """The date the person moves out and where to send the final bill."""
     account = linked_or_404(account_ref)
+    if account.liable_to is not None:  # the record already has the day they stopped being liable
+        return render_template("council_tax/moving_out_ended.html", **page_values(account=account))
     draft = _moving_out_draft(account)
     form = forms.MovingOutForm(data=_moving_out_form_data(draft) if draft else None)
     today = cases.london_today()
@@ -321,7 +323,7 @@ def moving_out_check(account_ref):
     """The answers and the estimated final bill, before anything is sent."""
     account = linked_or_404(account_ref)
     moving = _moving_out_draft(account)
-    if moving is None:
+    if moving is None or account.liable_to is not None:
         return redirect(url_for("council_tax.moving_out_page", account_ref=account.reference))
     today = cases.london_today()
     try:
