@@ -346,7 +346,7 @@ def moving_out_check(account_ref):
             url_for(
                 "council_tax.moving_out_sent",
                 account_ref=account.reference,
-                case_reference=sent.details["case_reference"],
+                reference=sent.details["case_reference"],
             )
         )
     return render_template(
@@ -354,11 +354,11 @@ def moving_out_check(account_ref):
     )
 
 
-@bp.get("/accounts/<account_ref>/moving-out/sent/<case_reference>")
+@bp.get("/accounts/<account_ref>/moving-out/sent/<reference>")
 @login_required
-def moving_out_sent(account_ref, case_reference):
+def moving_out_sent(account_ref, reference):
     account = linked_or_404(account_ref)
-    case = moving_out_case.for_person(current_user, account, case_reference)
+    case = moving_out_case.for_person(current_user, account, reference)
     if case is None:
         abort(404)
     return render_template("council_tax/moving_out_sent.html", **page_values(account=account, case=case))
