@@ -268,7 +268,8 @@ def moving_out_page(account_ref):
     if account.liable_to is not None:  # the record already has the day they stopped being liable
         return render_template("council_tax/moving_out_ended.html", **page_values(account=account))
     draft = _moving_out_draft(account)
-    form = forms.MovingOutForm(data=_moving_out_form_data(draft) if draft else None)
+    # Coming back to change an answer: the form shows what was given (a POST has only what is sent).
+    form = forms.MovingOutForm(data=_moving_out_form_data(draft) if draft and request.method == "GET" else None)
     today = cases.london_today()
     if form.validate_on_submit():
         moving = moving_out.MovingOut(

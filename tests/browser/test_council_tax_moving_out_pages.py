@@ -8,6 +8,7 @@ from selenium.webdriver.common.by import By
 
 from app.extensions import db
 from app.models import Case
+from app.services import demo
 from app.services.council_tax import demo_extract
 from app.services.council_tax.moving_out_case import SERVICE_ID
 from tests.browser.harness import WIDTHS, start_chrome
@@ -88,7 +89,11 @@ def test_every_moving_out_page_and_state_passes_axe(live, browsers, recorder):
 def test_moving_out_without_javascript(live):
     driver = start_chrome("mobile", javascript=False)
     try:
-        sign_in(driver, live, "Resident")
+        resident = demo.DEMO_ACCOUNTS[0]
+        driver.get(live.url + "/sign-in")
+        driver.find_element(By.ID, "email").send_keys(resident.email)
+        driver.find_element(By.ID, "password").send_keys(resident.password)
+        press(driver, "main form button[type=submit]")
         driver.get(live.url + ACCOUNT)
         press(driver, "#moving-out-link a")
         assert driver.current_url.endswith(MOVING)

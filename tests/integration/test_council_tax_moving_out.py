@@ -125,7 +125,8 @@ def test_the_revenues_team_sees_the_move_in_the_staff_inbox(owner, client, app):
     staff = type(client)(app.test_client())
     sign_in(staff, person(app, role=Role.STAFF))
     inbox = staff.get("/staff/cases?service=council-tax-moving-out")
-    assert reference in inbox.text
+    assert reference in inbox.text and "Council tax: moving out" in inbox.text
+    assert "Council tax: moving out" in client.get("/account/requests").text  # the person's own list
     case = staff.get(f"/staff/cases/{reference}")
     assert "30 November 2026" in case.text and "12 Sea View" in case.text and "£466.54 left to pay" in case.text
 

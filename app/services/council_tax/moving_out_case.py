@@ -77,6 +77,9 @@ def definition() -> Definition:
     )
 
 
+cases.register_own_definition(SERVICE_ID, definition)
+
+
 def _answers(account: CouncilTaxAccount, moving, found) -> dict:
     """What staff read, in English (the staff pages' language for answers typed by the person)."""
     with force_locale("en"):
