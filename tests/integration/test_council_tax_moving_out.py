@@ -276,3 +276,19 @@ def test_in_welsh(owner, client):
     assert "Rhowch wybod i ni eich bod yn symud allan" in page.h1
     check = client.follow(tell(client, date(2026, 11, 30)))
     assert "amcangyfrif" in check.text
+
+
+def test_a_discount_that_ended_before_the_move_counts_only_for_its_days(app, database, client, tmp_path):
+    files = extract_files()
+    files["reductions.csv"][0] = [ACCOUNT_A, "2026", "single_person", "", "", "2026-07-20", "2026-09-30", "25", "7980"]
+    with app.app_context():
+        extract.import_folder(write_extract(tmp_path / "ended", files))
+        db.session.commit()
+    someone = person(app)
+    linked(app, someone)
+    sign_in(client, someone)
+    rows = estimate_rows(client.follow(tell(client, date(2026, 11, 30))))
+    # 20 July to 30 September (73 days) at 75%: £319.20; 1 October to 30 November (61 days) in full:
+    # £355.638...; rounded together, £674.84.
+    assert rows["Council tax for those days"] == "£674.84"
+    assert rows["Left to pay"] == "£555.45"  # £119.39 paid
