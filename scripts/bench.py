@@ -78,7 +78,7 @@ def seed_cases(app) -> str:
     with app.app_context():
         staff_id = db.session.scalar(sa.select(User.id).where(User.email == demo.DEMO_ACCOUNTS[4].email))
         for definition in forms_engine.definitions().values():
-            cases._snapshot(definition)
+            cases.snapshot(definition)
         first_question = forms_engine.get("missed-bin").pages[0].questions[0].id
         now = utcnow()
         start = date.today() - timedelta(days=400)

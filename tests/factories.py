@@ -82,7 +82,7 @@ def make_inbox_cases(count: int, *, assigned_to_id: int | None = None) -> None:
     statuses = [CaseStatus.RECEIVED, CaseStatus.IN_PROGRESS, CaseStatus.WAITING, CaseStatus.CLOSED]
     wards = ["Central", "Riverside", None]
     for definition in forms_engine.definitions().values():
-        cases._snapshot(definition)
+        cases.snapshot(definition)
     today = cases.london_today()
     rows = []
     for i in range(count):

@@ -227,7 +227,7 @@ def requests():
         permit_state=parking_permits.state,
         permit_days=(parking_permits.first_day, parking_permits.last_day),
         drafts=form_journeys.drafts_for(current_user),
-        definitions=forms_engine.definitions(),
+        definitions=cases.with_own_definitions(forms_engine.definitions()),
         language=current_language(),
     )
 

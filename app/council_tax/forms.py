@@ -2,7 +2,9 @@ from flask_babel import lazy_gettext as _l
 from wtforms import HiddenField
 from wtforms.validators import AnyOf, ValidationError
 
-from app.forms_common import BaseForm, GovRadioField, text_field
+from app.forms_common import BaseForm, GovRadioField, NoAngleBrackets, text_field
+from app.forms_engine.question_types.base import Names
+from app.forms_engine.question_types.dates import PartsDateField
 from app.money import parse_pounds
 from app.services import gazetteer
 
@@ -83,3 +85,79 @@ class PaperlessForm(BaseForm):
     """Switch to paperless bills ("yes") or back to paper ("no"): the button says which."""
 
     paperless = HiddenField(validators=[AnyOf(["yes", "no"])])
+
+
+def _address_line(label, *, required_message=None, too_long_message, autocomplete):
+    found = text_field(
+        label,
+        required_message=required_message,
+        max_length=100,
+        too_long_message=too_long_message,
+        autocomplete=autocomplete,
+    )
+    found.kwargs["validators"].append(NoAngleBrackets(_l("Address lines must not include < or >")))
+    return found
+
+
+class MovingOutForm(BaseForm):
+    """The date the person moves out, where to send the final bill, and who is moving in or owns
+    the property if they know. The limits on the date depend on the account (moving_out.py)."""
+
+    moving_out_on = PartsDateField(
+        _l("When are you moving out?"),
+        names=Names(_l("the date you move out"), optional=False),
+        description=_l("The last day you live there. You pay council tax up to and including that day."),
+    )
+    address_line_1 = _address_line(
+        _l("Address line 1"),
+        required_message=_l("Enter the first line of your new address"),
+        too_long_message=_l("Address line 1 must be 100 characters or fewer"),
+        autocomplete="address-line1",
+    )
+    address_line_2 = _address_line(
+        _l("Address line 2 (optional)"),
+        too_long_message=_l("Address line 2 must be 100 characters or fewer"),
+        autocomplete="address-line2",
+    )
+    town = _address_line(
+        _l("Town or city"),
+        required_message=_l("Enter the town or city of your new address"),
+        too_long_message=_l("Town or city must be 100 characters or fewer"),
+        autocomplete="address-level2",
+    )
+    postcode = text_field(
+        _l("Postcode"),
+        required_message=_l("Enter the postcode of your new address"),
+        max_length=10,
+        too_long_message=_l("Enter a full UK postcode, like DM1 1AB"),
+        autocomplete="postal-code",
+        spellcheck=False,
+    )
+    new_occupier = text_field(
+        _l("Who is moving in (optional)"),
+        required_message=None,
+        max_length=200,
+        too_long_message=_l("Who is moving in must be 200 characters or fewer"),
+        hint=_l("Their name, if you know it"),
+        spellcheck=False,
+    )
+    landlord = text_field(
+        _l("Your landlord or letting agent (optional)"),
+        required_message=None,
+        max_length=200,
+        too_long_message=_l("Landlord or letting agent must be 200 characters or fewer"),
+        hint=_l("Their name and phone number, if you rent"),
+        spellcheck=False,
+    )
+
+    def validate_postcode(self, field):
+        if field.data and not gazetteer.is_valid_postcode(field.data):
+            raise ValidationError(_l("Enter a full UK postcode, like DM1 1AB"))
+
+    def validate_new_occupier(self, field):
+        if "<" in (field.data or "") or ">" in (field.data or ""):
+            raise ValidationError(_l("Who is moving in must not include < or >"))
+
+    def validate_landlord(self, field):
+        if "<" in (field.data or "") or ">" in (field.data or ""):
+            raise ValidationError(_l("Landlord or letting agent must not include < or >"))

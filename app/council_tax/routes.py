@@ -5,17 +5,27 @@ account's pages. Only a person who has linked an account sees it: anyone else's 
 from __future__ import annotations
 
 import contextlib
+from datetime import date
 
 import stripe
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from app.council_tax import forms, wording
 from app.i18n import current_language
 from app.money import parse_pounds, pounds
-from app.services import cases, payments
-from app.services.council_tax import adapter, instalment_requests, links, paperless, paying, statement
+from app.services import cases, gazetteer, payments
+from app.services.council_tax import (
+    adapter,
+    instalment_requests,
+    links,
+    moving_out,
+    moving_out_case,
+    paperless,
+    paying,
+    statement,
+)
 from app.services.council_tax import settings as council_tax_settings
 from app.services.errors import ServiceError
 
@@ -231,3 +241,125 @@ def paperless_bills(account_ref):
         "council_tax/paperless.html",
         **page_values(account=account, form=form, chosen=paperless.choice(account)),
     )
+
+
+def _moving_out_key(account) -> str:
+    return f"council_tax_moving_out_{account.reference}"
+
+
+def _moving_out_draft(account) -> moving_out.MovingOut | None:
+    saved = session.get(_moving_out_key(account))
+    if not isinstance(saved, dict):
+        return None
+    return moving_out.MovingOut(
+        moving_out_on=date.fromisoformat(saved["moving_out_on"]),
+        address_lines=tuple(saved["address_lines"]),
+        postcode=saved["postcode"],
+        new_occupier=saved["new_occupier"],
+        landlord=saved["landlord"],
+    )
+
+
+@bp.route("/accounts/<account_ref>/moving-out", methods=["GET", "POST"])
+@login_required
+def moving_out_page(account_ref):
+    """The date the person moves out and where to send the final bill."""
+    account = linked_or_404(account_ref)
+    if account.liable_to is not None:  # the record already has the day they stopped being liable
+        return render_template("council_tax/moving_out_ended.html", **page_values(account=account))
+    draft = _moving_out_draft(account)
+    # Coming back to change an answer: the form shows what was given (a POST has only what is sent).
+    form = forms.MovingOutForm(data=_moving_out_form_data(draft) if draft and request.method == "GET" else None)
+    today = cases.london_today()
+    if form.validate_on_submit():
+        moving = moving_out.MovingOut(
+            moving_out_on=form.moving_out_on.data,
+            address_lines=tuple(
+                line for line in (form.address_line_1.data, form.address_line_2.data, form.town.data) if line
+            ),
+            postcode=gazetteer.format_postcode(form.postcode.data),
+            new_occupier=form.new_occupier.data or "",
+            landlord=form.landlord.data or "",
+        )
+        try:
+            moving_out.check_date(account, moving.moving_out_on, today)
+            moving_out.estimate(adapter.revenues(), account, moving.moving_out_on, today)
+        except ServiceError as error:
+            form.moving_out_on.errors = [*form.moving_out_on.errors, error.message]
+        else:
+            session[_moving_out_key(account)] = {
+                "moving_out_on": moving.moving_out_on.isoformat(),
+                "address_lines": list(moving.address_lines),
+                "postcode": moving.postcode,
+                "new_occupier": moving.new_occupier,
+                "landlord": moving.landlord,
+            }
+            return redirect(url_for("council_tax.moving_out_check", account_ref=account.reference))
+    earliest, latest = moving_out.earliest_and_latest(today)
+    return render_template(
+        "council_tax/moving_out.html",
+        **page_values(
+            account=account, form=form, example=today, earliest=max(earliest, account.liable_from), latest=latest
+        ),
+    )
+
+
+def _moving_out_form_data(draft: moving_out.MovingOut) -> dict:
+    lines = [*draft.address_lines]
+    town = lines.pop() if lines else ""
+    return {
+        "moving_out_on": draft.moving_out_on,
+        "address_line_1": lines[0] if lines else "",
+        "address_line_2": lines[1] if len(lines) > 1 else "",
+        "town": town,
+        "postcode": draft.postcode,
+        "new_occupier": draft.new_occupier,
+        "landlord": draft.landlord,
+    }
+
+
+@bp.route("/accounts/<account_ref>/moving-out/check", methods=["GET", "POST"])
+@login_required
+def moving_out_check(account_ref):
+    """The answers and the estimated final bill, before anything is sent."""
+    account = linked_or_404(account_ref)
+    moving = _moving_out_draft(account)
+    if moving is None or account.liable_to is not None:
+        return redirect(url_for("council_tax.moving_out_page", account_ref=account.reference))
+    today = cases.london_today()
+    try:
+        moving_out.check_date(account, moving.moving_out_on, today)
+        estimate = moving_out.estimate(adapter.revenues(), account, moving.moving_out_on, today)
+    except ServiceError:  # the date was fine when given, but a day has passed or the record changed
+        return redirect(url_for("council_tax.moving_out_page", account_ref=account.reference))
+    form = forms.ConfirmForm()
+    if form.validate_on_submit():
+        sent = moving_out.tell(
+            current_user,
+            account,
+            moving,
+            estimate,
+            settings=council_tax_settings.current(),
+            language=current_language(),
+        )
+        session.pop(_moving_out_key(account), None)
+        return redirect(
+            url_for(
+                "council_tax.moving_out_sent",
+                account_ref=account.reference,
+                reference=sent.details["case_reference"],
+            )
+        )
+    return render_template(
+        "council_tax/moving_out_check.html", **page_values(account=account, moving=moving, estimate=estimate, form=form)
+    )
+
+
+@bp.get("/accounts/<account_ref>/moving-out/sent/<reference>")
+@login_required
+def moving_out_sent(account_ref, reference):
+    account = linked_or_404(account_ref)
+    case = moving_out_case.for_person(current_user, account, reference)
+    if case is None:
+        abort(404)
+    return render_template("council_tax/moving_out_sent.html", **page_values(account=account, case=case))

@@ -14,6 +14,7 @@ class RequestKind(enum.StrEnum):
     CARD_PAYMENT = "card_payment"  # paid by card through Doorstep: the back office posts it
     TWELVE_INSTALMENTS = "twelve_instalments"  # pay this year's bill in 12 monthly instalments
     PAPERLESS_BILLS = "paperless_bills"  # bills by email instead of post (e-billing), or back to paper
+    MOVING_OUT = "moving_out"  # the person is leaving the property: the date and where to send the final bill
 
 
 class BatchStatus(enum.StrEnum):

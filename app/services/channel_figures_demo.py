@@ -75,7 +75,7 @@ def load(today: date) -> int:
     if db.session.scalar(sa.select(Case.id).where(Case.reference == first_reference)) is not None:
         return 0
     for definition in definitions:
-        cases._snapshot(definition)
+        cases.snapshot(definition)
     place_id = db.session.scalar(sa.select(Place.id).order_by(Place.id).limit(1))
     wards = list(
         db.session.scalars(sa.select(GazetteerAddress.ward).where(GazetteerAddress.ward.is_not(None)).distinct())

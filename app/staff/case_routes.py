@@ -65,7 +65,7 @@ def cases_inbox():
         filters=filters,
         services=case_work.services_in_use(),
         wards=case_work.wards_in_use(),
-        definitions=forms_engine.definitions(),
+        definitions=cases.with_own_definitions(forms_engine.definitions()),
         language=current_language(),
         today=cases.london_today(),
         query={key: value for key, value in request.args.items() if key not in {"page", "after", "before"}},

@@ -92,6 +92,7 @@ def live(tmp_path_factory, live_stripe, local_dvla):
         first_page = case_work.inbox(case_work.InboxFilters(), staff=volunteer)
         arguments["staff.cases_inbox"] = {"page": 2, "after": first_page.next_cursor}
     arguments["staff.case_page"] = {"reference": _make_case(app)}
+    arguments["council_tax.moving_out_sent"] = {"reference": make_moving_out(app)}
     arguments.update(_make_street_reports(app))
     with LiveServer(app) as server:
         live_stripe.send_webhooks_to(f"{server.url}/payments/stripe-webhook")
@@ -251,6 +252,23 @@ def _make_case(app) -> str:
     client.post("/services/alternative-formats/check-answers", {"csrf_token": check.csrf_token()}, expect=302)
     with app.app_context():
         return db.session.scalar(sa.select(Case.reference))
+
+
+def make_moving_out(app) -> str:
+    """The demo resident tells us they are moving out of their own council tax account today: the
+    reference of the revenues team's case, for the confirmation page."""
+    from app.services import cases
+    from app.services.council_tax import adapter, demo_extract, links, moving_out
+
+    with app.test_request_context():
+        resident = db.session.scalar(sa.select(User).where(User.email == demo.DEMO_ACCOUNTS[0].email))
+        account = links.linked_account(resident, demo_extract.DEMO_RESIDENT_REFERENCE)
+        today = cases.london_today()
+        moving = moving_out.MovingOut(today, ("12 Sea View", "Aberystwyth"), "SY23 1AB")
+        found = moving_out.estimate(adapter.revenues(), account, today, today)
+        sent = moving_out.tell(resident, account, moving, found, settings=None, language="en")
+        db.session.commit()
+        return sent.details["case_reference"]
 
 
 def _make_street_reports(app) -> dict:

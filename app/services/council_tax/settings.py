@@ -42,6 +42,8 @@ class CouncilTaxSettings(Strict):
     # Paper bills an account gets in a year (the annual bill, and any the council always sends):
     # each paperless account avoids this many letters a year in the council's figures.
     paper_bills_per_year: Annotated[int, Field(ge=1, le=12)] = 1
+    # Working days the revenues team has to deal with a move out told online (its case's due date).
+    moving_out_working_days: Annotated[int, Field(ge=1, le=90)] = 10
 
     @model_validator(mode="after")
     def _consistent(self) -> CouncilTaxSettings:
