@@ -37,10 +37,10 @@ def localised_setting(name: str) -> str:
     return current_app.config[name]
 
 
-# Templates call gettext dozens of times a page. Flask-Babel finds the translations through its
-# context on `g` three times a call (about 10 microseconds, a fifth of a question page's time); this
-# looks it up once, straight from the app context, and keeps it with the locale it is for, so
-# force_locale (messages in the recipient's language) still gets its own.
+# Templates call gettext many times a page (the staff inbox several times a row). Flask-Babel finds
+# the translations through its context on `g` three times a call; this looks it up once, straight
+# from the app context, and keeps it with the locale it is for, so force_locale (messages in the
+# recipient's language) still gets its own. Measured: the inbox 7% faster, other pages 1 to 3%.
 def _babel_context():
     app_context = _cv_app.get(None)
     return getattr(app_context.g, "_flask_babel", None) if app_context is not None else None
