@@ -51,7 +51,12 @@ class CheckDecisionForm(BaseForm):
 @bp.get("/parking/checks")
 @staff_required
 def parking_checks():
-    return render_template("parking/staff_checks.html", queue=checks.awaiting())
+    today = permits.london_today()
+    return render_template(
+        "parking/staff_checks.html",
+        queue=checks.awaiting(),
+        is_overdue=lambda permit: checks.is_overdue(permit, today),
+    )
 
 
 @bp.route("/parking/checks/<reference>", methods=["GET", "POST"])

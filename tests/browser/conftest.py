@@ -178,8 +178,9 @@ def _make_booking(app, local_stripe, account) -> MadeBooking:
 
 
 def _make_permit_to_check(app, account) -> str:
-    """A resident permit for a vehicle typed in by hand, waiting for the parking team's checks."""
-    from datetime import date
+    """A resident permit for a vehicle typed in by hand, waiting for the parking team's checks and
+    overdue (so the queue shows its "Overdue" tag)."""
+    from datetime import date, timedelta
 
     from app.models import ParkingPermit, PermitStatus
     from app.services.parking import permits
@@ -201,6 +202,7 @@ def _make_permit_to_check(app, account) -> str:
                 months=12,
                 price_pence=8200,
                 quote={"lines": [], "lines_cy": []},
+                checks_due_on=today - timedelta(days=1),
             )
         )
         db.session.commit()

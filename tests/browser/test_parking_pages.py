@@ -291,8 +291,8 @@ def test_renewing_a_permit_passes_axe_in_every_state(live, browsers, recorder):
 
 
 def test_the_staff_queue_of_permits_to_check_passes_axe(live, browsers, recorder):
-    """The parking team's queue (with a permit in it), the check page and its mistake (refusing
-    without a reason), at both widths, in English and Welsh."""
+    """The parking team's queue (with an overdue permit in it), the check page and its mistake
+    (refusing without a reason), at both widths, in English and Welsh."""
     failures = []
     for width in WIDTHS:
         driver = browsers(width)
@@ -301,7 +301,8 @@ def test_the_staff_queue_of_permits_to_check_passes_axe(live, browsers, recorder
             set_language(driver, live, language)
             driver.get(f"{live.url}/staff/parking/checks")
             assert "PRMT-CHCK" in driver.find_element(By.ID, "parking-checks").text
-            label = f"{width} Staff {language} permits to check"
+            assert driver.find_elements(By.CSS_SELECTOR, "#parking-checks .govuk-tag--red")  # overdue
+            label = f"{width} Staff {language} permits to check, one overdue"
             failures += [
                 f"{label}: {v['id']} {v['help']} {v['nodes']}" for v in recorder.check(driver, width=width, label=label)
             ]

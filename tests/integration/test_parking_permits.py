@@ -9,7 +9,8 @@ import sqlalchemy as sa
 
 from app import forms_engine
 from app.extensions import db
-from app.models import ParkingPermit, PermitStatus, utcnow
+from app.models import Case, OutboundMessage, ParkingPermit, PermitStatus, utcnow
+from app.services import working_days
 from app.services.parking import permits
 from tests.factories import make_user, sign_in
 from tests.form_walk import send, walk
@@ -94,7 +95,7 @@ def test_a_vehicle_typed_in_by_hand_waits_for_checks_at_a_provisional_price(app,
         "vehicle-fuel_type": "PETROL",
     }
     post_page(client, "vehicle", typed, expect=302)
-    check, _sent = send(client, definition(app), local_stripe)
+    check, sent = send(client, definition(app), local_stripe)
     assert "Provisional price (Band 2) until we have checked your vehicle, 12 months" in check.text
     assert "this is a provisional price" in check.text
     permit = db.session.scalar(sa.select(ParkingPermit))
@@ -105,6 +106,23 @@ def test_a_vehicle_typed_in_by_hand_waits_for_checks_at_a_provisional_price(app,
     )
     page = client.get(f"{FORM}/permits/{permit.reference}")
     assert "Not valid yet: waiting for our checks" in page.text
+
+    # Due 5 working days from today (the settings), and the applicant is told by when they will hear.
+    due = working_days.add_working_days(permits.london_today(), 5)
+    case = db.session.get(Case, permit.case_id)
+    assert (permit.checks_due_on, case.due_date) == (due, due)
+    told = f"We will tell you by {due:%-d %B %Y} whether we approve it, and from exactly when it is valid."
+    confirmation = client.get(sent.location)
+    assert told in confirmation.text and "Your permit is ready" not in confirmation.text
+    email = db.session.scalar(sa.select(OutboundMessage).where(OutboundMessage.template == "case_received"))
+    assert told in email.body and "Your permit is ready" not in email.body
+
+
+def test_a_permit_that_is_ready_keeps_the_forms_own_words_on_the_confirmation(app, client, resident, local_stripe):
+    _check, sent = buy(client, app, local_stripe)
+    permit = db.session.scalar(sa.select(ParkingPermit))
+    assert permit.checks_due_on is None
+    assert "Your permit is ready." in client.get(sent.location).text
 
 
 def test_an_address_that_cannot_have_permits_is_refused_with_the_reason(app, client, resident):

@@ -30,7 +30,7 @@ from app.models import Organisation, OrganisationAddress, ParkingPermit, User, u
 from app.models.parking import LIVE_STATUSES
 from app.services import organisation_premises, organisations, pricing, submit_actions
 from app.services.errors import ServiceError
-from app.services.parking import permits
+from app.services.parking import checks, permits
 from app.services.parking.issue import in_both_languages, make_permit
 from app.services.parking.price_rule import months_from
 from app.services.parking.tariff import Months, NoTariff, Quote
@@ -172,6 +172,9 @@ def issue_business_permit(definition, case, journey) -> ParkingPermit:
         priced=in_both_languages(lambda language: quote_for(found_prices, answers, language)),
         organisation_id=organisation.id,
     )
+
+
+submit_actions.register_next_steps(ACTION)(checks.next_steps)
 
 
 def for_organisation(organisation_id: int, limit: int = 200) -> list[ParkingPermit]:

@@ -13,7 +13,7 @@ from app.extensions import db
 from app.models import ParkingPermit, PermitStatus, utcnow
 from app.services import submit_actions
 from app.services.errors import ServiceError
-from app.services.parking import permits
+from app.services.parking import checks, permits
 from app.services.parking.price_rule import months_from, quote_for
 from app.services.parking.settings import SETTINGS_FILE
 from app.services.parking.tariff import Quote
@@ -45,6 +45,9 @@ def issue_permit(definition, case, journey) -> ParkingPermit:
     )
 
 
+submit_actions.register_next_steps(ACTION)(checks.next_steps)
+
+
 def in_both_languages(price: Callable[[str], Quote]) -> tuple[Quote, dict]:
     """The quote as sold (in English, for the permit's price) and its lines in English and Welsh, as
     kept with the permit, so its page reads the same in either language for as long as it lasts."""
@@ -67,12 +70,15 @@ def make_permit(
     organisation_id: int | None = None,
 ) -> ParkingPermit:
     """The permit for a sent (and paid) application of any kind: valid from its first day, unless
-    the vehicle was typed in by hand (then it waits for staff to check it)."""
+    the vehicle was typed in by hand (then it waits for staff to check it, due in the working days
+    the settings give, and the case is due then too)."""
     sold, kept = priced
+    awaiting = vehicle.source == "entered"
     permit = ParkingPermit(
         reference=case.reference,
         permit_type=permit_type,
-        status=PermitStatus.AWAITING_CHECKS if vehicle.source == "entered" else PermitStatus.ACTIVE,
+        status=PermitStatus.AWAITING_CHECKS if awaiting else PermitStatus.ACTIVE,
+        checks_due_on=checks.due_on() if awaiting else None,
         case_id=case.id,
         user_id=case.user_id,
         organisation_id=organisation_id,
@@ -87,6 +93,8 @@ def make_permit(
         quote=kept,
         updated_at=utcnow(),
     )
+    if awaiting:
+        case.due_date = permit.checks_due_on
     db.session.add(permit)
     db.session.flush()
     return permit
