@@ -117,6 +117,7 @@ def live(tmp_path_factory, live_stripe, local_dvla):
         ):
             arguments[endpoint] = {"reference": permit_reference}
         arguments["staff.parking_check"] = {"reference": _make_permit_to_check(app, demo.DEMO_ACCOUNTS[0])}
+        _make_business_permit_to_check(app, live_stripe)
         yield Live(server.url, app, arguments, live_stripe)
     close_vehicle_client(app)
 
@@ -207,6 +208,35 @@ def _make_permit_to_check(app, account) -> str:
         )
         db.session.commit()
     return "PRMT-CHCK"
+
+
+# Not the example answers' DM19 LOW: the form journeys' test cancels that vehicle's permits.
+BUSINESS_PERMIT_TO_CHECK_VRM = "AA19AAA"
+
+
+def _make_business_permit_to_check(app, local_stripe) -> None:
+    """A business permit the demo business's admin applied and paid for through the form (with the
+    example rates bill), waiting for the parking team to check its evidence."""
+    from app.models import ParkingPermit, PermitStatus
+
+    admin = next(account for account in demo.DEMO_ACCOUNTS if account.label == "Business admin")
+    client = PageClient(app.test_client())
+    assert client.submit("/sign-in", {"email": admin.email, "password": admin.password}).status == 302
+    with app.app_context():
+        named = Organisation.name == demo.DEMO_ORGANISATION
+        organisation_id = db.session.scalar(sa.select(Organisation.id).where(named))
+        definition = forms_engine.get("parking-business")
+    client.submit("/account/acting-for", {"acting_for": str(organisation_id)}, expect=302)
+    with app.app_context():
+        walk(client, definition)
+    vehicle = {"vehicle-vrm": BUSINESS_PERMIT_TO_CHECK_VRM, "vehicle-looked-up": BUSINESS_PERMIT_TO_CHECK_VRM}
+    client.submit("/services/parking-business/vehicle", vehicle | {"vehicle-correct": "yes"}, expect=302)
+    send(client, definition, local_stripe)
+    with app.app_context():
+        assert (
+            db.session.scalar(sa.select(ParkingPermit.status).where(ParkingPermit.vrm == BUSINESS_PERMIT_TO_CHECK_VRM))
+            == PermitStatus.AWAITING_CHECKS
+        )
 
 
 def _make_permit(app, account) -> str:

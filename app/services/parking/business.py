@@ -10,7 +10,9 @@ organisation's premises (the parking settings). The price is the business tariff
 part of app/service_settings/parking-business.yaml, `price_rule: business_parking_permit`): a yearly
 price in pence, a share of it for shorter permits, by the tariff in force on the first day. The
 permit is of type `business`, belongs to the organisation (every member sees it and may change its
-vehicle) and records who applied; enforcement finds it like any other.
+vehicle) and records who applied. It waits in the parking team's queue of checks until staff have
+seen the evidence (the business rates bill or lease) and approved it; then enforcement finds it like
+any other.
 """
 
 from __future__ import annotations
@@ -147,7 +149,7 @@ def issue_business_permit(definition, case, journey) -> ParkingPermit:
     """The business permit for a sent (and paid) application, checked again as it is made (the
     payment step refunds in full when it is refused): the sender still an admin of the organisation
     the case is for, the premises still its own and able to have another permit, the vehicle without
-    another business permit."""
+    another business permit. It waits for staff to check the evidence (the rates bill or lease)."""
     found_prices = form_model.settings_for(definition.id).prices
     answers = journey.answers
     sender = db.session.get(User, case.user_id) if case.user_id else None
@@ -171,6 +173,7 @@ def issue_business_permit(definition, case, journey) -> ParkingPermit:
         months=months_from(answers[found_prices.duration_question]),
         priced=in_both_languages(lambda language: quote_for(found_prices, answers, language)),
         organisation_id=organisation.id,
+        evidence_to_check=True,  # the rates bill or lease: the permit is valid once staff approve it
     )
 
 

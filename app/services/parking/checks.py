@@ -22,7 +22,7 @@ from flask_babel import gettext as _
 from app.extensions import db
 from app.models import Case, ParkingPermit, ParkingPermitChange, PermitStatus, User, utcnow
 from app.money import pounds
-from app.services import case_work, working_days
+from app.services import case_work, uploads, working_days
 from app.services.errors import ServiceError
 from app.services.parking import permits
 from app.services.parking.zones import settings
@@ -62,6 +62,15 @@ def _permit_of(case: Case) -> ParkingPermit | None:
             ParkingPermit.case_id == case.id, ParkingPermit.permit_type.in_(permits.HELD_TYPES)
         )
     )
+
+
+def evidence_of(permit: ParkingPermit) -> list[tuple[str, dict]]:
+    """The files sent with the permit's application (a business's rates bill or lease), as
+    (question id, file answer): staff download them from the case (staff.case_file)."""
+    case = db.session.get(Case, permit.case_id) if permit.case_id else None
+    if case is None:
+        return []
+    return [(question_id, answer) for question_id, answer in case.answers.items() if uploads.is_file_answer(answer)]
 
 
 def next_steps(case: Case) -> str | None:

@@ -68,12 +68,13 @@ def make_permit(
     months: int,
     priced: tuple[Quote, dict],
     organisation_id: int | None = None,
+    evidence_to_check: bool = False,
 ) -> ParkingPermit:
     """The permit for a sent (and paid) application of any kind: valid from its first day, unless
-    the vehicle was typed in by hand (then it waits for staff to check it, due in the working days
-    the settings give, and the case is due then too)."""
+    the vehicle was typed in by hand or there is evidence to check (then it waits for staff to
+    check it, due in the working days the settings give, and the case is due then too)."""
     sold, kept = priced
-    awaiting = vehicle.source == "entered"
+    awaiting = evidence_to_check or vehicle.source == "entered"
     permit = ParkingPermit(
         reference=case.reference,
         permit_type=permit_type,
