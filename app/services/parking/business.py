@@ -137,6 +137,19 @@ def premises_refusal(organisation: Organisation, premises: OrganisationAddress |
     return None
 
 
+def _lock_premises(organisation: Organisation, uprn: int) -> None:
+    """Lock the organisation's premises rows at this address until the transaction ends, so two
+    payments confirmed at the same moment count its permits one after the other, and the second
+    sees the first's permit: the limit per premises holds (the later payment is refunded). Rows are
+    locked in id order, so two transactions never wait for each other's rows."""
+    db.session.execute(
+        sa.select(OrganisationAddress.id)
+        .where(OrganisationAddress.organisation_id == organisation.id, OrganisationAddress.uprn == uprn)
+        .order_by(OrganisationAddress.id)
+        .with_for_update()
+    ).all()
+
+
 def applying_for(user: User, organisation_id) -> Organisation | None:
     """The organisation `user` may apply for business permits for: one they are an admin of."""
     if not isinstance(organisation_id, int):
@@ -158,6 +171,8 @@ def issue_business_permit(definition, case, journey) -> ParkingPermit:
         raise ServiceError("not-organisation-admin")
     premises_id = (answers.get(found_prices.premises_question) or {}).get("premises_id")
     premises = organisation_premises.find(organisation, premises_id)
+    if premises is not None and premises.uprn is not None:
+        _lock_premises(organisation, premises.uprn)
     refusal = premises_refusal(organisation, premises)
     if refusal is not None:
         raise ServiceError(refusal)
