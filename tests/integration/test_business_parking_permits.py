@@ -96,6 +96,8 @@ def test_an_admin_applies_and_once_its_evidence_is_approved_enforcement_finds_it
     price_rows = [row.get_text(" ", strip=True) for row in check.soup.select("table tbody tr")]
     assert price_rows == ["Business permit, 12 months £450.00", "Total £450.00"]
     assert "Zone B: Riverside" in check.soup.find(id="permit-panel").find_next("dl").get_text(" ", strip=True)
+    due = working_days.add_working_days(permits.london_today(), 5)
+    assert f"We will tell you by {due:%-d %B %Y}" in check.soup.find(id="permit-checks-first").text
 
     permit = db.session.scalar(sa.select(ParkingPermit))
     assert (permit.permit_type, permit.organisation_id, permit.user_id) == ("business", organisation.id, admin.id)
@@ -106,7 +108,6 @@ def test_an_admin_applies_and_once_its_evidence_is_approved_enforcement_finds_it
     assert case.answers["evidence"]  # the business rates bill or lease is kept with the case
 
     # The evidence is checked first: not valid yet, and the admin is told by when they will hear.
-    due = working_days.add_working_days(permits.london_today(), 5)
     assert (permit.status, permit.checks_due_on, case.due_date) == (PermitStatus.AWAITING_CHECKS, due, due)
     assert f"We will tell you by {due:%-d %B %Y} whether we approve it" in client.get(sent.location).text
     assert not enforcement_answer(app, "DM19LOW", "B").valid

@@ -97,7 +97,12 @@ def test_a_vehicle_typed_in_by_hand_waits_for_checks_at_a_provisional_price(app,
     post_page(client, "vehicle", typed, expect=302)
     check, sent = send(client, definition(app), local_stripe)
     assert "Provisional price (Band 2) until we have checked your vehicle, 12 months" in check.text
-    assert "this is a provisional price" in check.text
+    # Not "valid from the day it starts": the permit waits for checks, and the person is told so before paying.
+    assert "this is a provisional price" not in check.text
+    due = working_days.add_working_days(permits.london_today(), 5)
+    assert check.soup.find(id="permit-checks-first").text.startswith(
+        f"We need to check what you send us before the permit is valid. We will tell you by {due:%-d %B %Y}"
+    )
     permit = db.session.scalar(sa.select(ParkingPermit))
     assert (permit.status, permit.price_pence, permits.state(permit)) == (
         PermitStatus.AWAITING_CHECKS,
@@ -108,7 +113,6 @@ def test_a_vehicle_typed_in_by_hand_waits_for_checks_at_a_provisional_price(app,
     assert "Not valid yet: waiting for our checks" in page.text
 
     # Due 5 working days from today (the settings), and the applicant is told by when they will hear.
-    due = working_days.add_working_days(permits.london_today(), 5)
     case = db.session.get(Case, permit.case_id)
     assert (permit.checks_due_on, case.due_date) == (due, due)
     told = f"We will tell you by {due:%-d %B %Y} whether we approve it, and from exactly when it is valid."
