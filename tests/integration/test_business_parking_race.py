@@ -1,7 +1,8 @@
-"""The limit of business permits per premises holds when payments are confirmed at the same moment:
-20 applications for one organisation's yard (the limit is 2) are issued at once on real threads, each
-in its own connection and committed transaction, as 20 payment confirmations would be. Exactly 2
-permits are made; every other application is refused (and its payment refunded by the payment step).
+"""The limits hold when payments are confirmed at the same moment: 20 applications for one
+organisation's yard (2 business permits per premises), and 20 for one household (3 resident
+permits), are issued at once on real threads, each in its own connection and committed transaction,
+as 20 payment confirmations would be. Exactly the limit is made; every other application is refused
+(and its payment refunded by the payment step).
 
 On SQLite every transaction takes the write lock when it begins, so this race is PostgreSQL's test:
 run it with TEST_DATABASE_URL (CI does)."""
@@ -26,6 +27,7 @@ from app.models import (
     utcnow,
 )
 from app.services.parking import business, permits
+from app.services.parking.issue import issue_permit
 from app.services.vehicles import VehicleAnswer, VehicleDetails
 from tests.integration.test_parking_visitors import THREADS, _race
 
@@ -114,3 +116,63 @@ def test_twenty_payments_at_once_never_take_premises_past_their_limit(app):
             assert business.live_permits_at(organisation_id, YARD) == 2
     finally:
         _clean_up(app, organisation_id)
+
+
+HOUSEHOLD = 100000000016  # zone A, eligible; no other test commits permits for it
+
+
+def _resident_applications(app) -> tuple[int, list[int]]:
+    """A resident at HOUSEHOLD and THREADS paid applications (cases) for permits there, committed."""
+    with app.app_context():
+        resident = User(email="race-resident@example.com", full_name="Race Resident", password_hash="-", language="en")
+        db.session.add(resident)
+        db.session.flush()
+        definition = forms_engine.get("parking-permits")
+        case_ids = []
+        for number in range(THREADS):
+            case = Case(
+                reference=f"RACH-{number:04d}",
+                service_id=definition.id,
+                definition_version=definition.version,
+                team="parking",
+                answers={},
+                channel=Channel.ONLINE,
+                language="en",
+                user_id=resident.id,
+                due_date=permits.london_today() + timedelta(days=7),
+            )
+            db.session.add(case)
+            db.session.flush()
+            case_ids.append(case.id)
+        db.session.commit()
+        return resident.id, case_ids
+
+
+def test_twenty_payments_at_once_never_take_a_household_past_its_limit(app):
+    resident_id, case_ids = _resident_applications(app)
+    try:
+
+        def issue(number: int) -> None:
+            vehicle = VehicleDetails(
+                registration=_vrm(number), looked_up_at=utcnow(), make="FORD", colour="BLUE", co2_emissions=99
+            )
+            answers = {
+                "address": {"uprn": HOUSEHOLD},
+                "vehicle": VehicleAnswer.from_dvla(vehicle).to_answer(),
+                "start-day": permits.london_today().isoformat(),
+                "duration": "months-12",
+            }
+            case = db.session.get(Case, case_ids[number])
+            issue_permit(forms_engine.get("parking-permits"), case, SimpleNamespace(answers=answers))
+
+        outcomes = _race(app, issue)
+        assert sorted(set(outcomes)) == ["done", "household-limit"], outcomes
+        assert outcomes.count("done") == 3 and len(outcomes) == THREADS  # max_permits_per_household
+        with app.app_context():
+            assert permits.live_permits_at(HOUSEHOLD) == 3
+    finally:
+        with app.app_context():
+            db.session.execute(sa.delete(ParkingPermit).where(ParkingPermit.uprn == HOUSEHOLD))
+            db.session.execute(sa.delete(Case).where(Case.user_id == resident_id))
+            db.session.execute(sa.delete(User).where(User.id == resident_id))
+            db.session.commit()

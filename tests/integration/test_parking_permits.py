@@ -9,7 +9,16 @@ import sqlalchemy as sa
 
 from app import forms_engine
 from app.extensions import db
-from app.models import Case, OutboundMessage, ParkingPermit, PermitStatus, utcnow
+from app.models import (
+    Case,
+    OutboundMessage,
+    ParkingPermit,
+    Payment,
+    PaymentRefund,
+    PaymentStatus,
+    PermitStatus,
+    utcnow,
+)
 from app.services import working_days
 from app.services.parking import permits
 from tests.factories import make_user, sign_in
@@ -219,3 +228,35 @@ def test_the_permit_page_is_in_welsh_for_welsh_readers(app, client, resident, lo
     page = client.get(f"{FORM}/permits/{reference}")
     assert "Yn ddilys nawr" in page.text
     assert "Band 1, hyd at 100 g/km, 12 mis" in page.text
+
+
+def test_a_household_that_reached_its_limit_before_the_payment_arrived_is_refunded(app, client, resident, local_stripe):
+    walk(client, definition(app))  # the address was chosen while the household had no permits
+    today = date.today()
+    for number, vrm in enumerate(("DM17MED", "DM21EVC", "DM13TXD")):
+        db.session.add(
+            ParkingPermit(
+                reference=f"HOME-{number}",
+                uprn=100000000001,
+                zone="A",
+                vrm=vrm,
+                vehicle={},
+                starts_at=permits.london_midnight(today),
+                ends_at=permits.london_midnight(today + timedelta(days=30)),
+                months=12,
+                price_pence=1,
+                quote={},
+                updated_at=utcnow(),
+            )
+        )
+    db.session.commit()
+    send(client, definition(app), local_stripe)  # paid, but the household is full now
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(ParkingPermit)) == 3
+    paid = db.session.scalar(sa.select(Payment))
+    refund = db.session.scalar(sa.select(PaymentRefund))
+    assert (paid.status, refund.payment_id, refund.amount_pence, refund.succeeded) == (
+        PaymentStatus.PAID,
+        paid.id,
+        paid.amount_pence,
+        True,
+    )  # in full
