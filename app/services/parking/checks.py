@@ -1,8 +1,8 @@
 """Staff checks of permits that wait for them (a vehicle typed in by hand, a business's evidence):
 the queue, the soonest due first, and the decision. Each waiting permit is due to be decided
 `checks_due_working_days` working days (the parking settings) after it was paid, and the applicant
-is told that day. Approving makes the permit valid (from its first day, or from now if that has passed); refusing
-cancels it, refunds what was paid in full, and tells the applicant why.
+is told that day. Approving makes the permit valid (from its first day, or from now if that has
+passed); refusing cancels it, refunds what was paid in full, and tells the applicant why.
 
     due = checks.due_on()                     # the day a permit waiting from today is due
     queue = checks.awaiting()
