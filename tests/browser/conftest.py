@@ -216,19 +216,25 @@ BUSINESS_PERMIT_TO_CHECK_VRM = "AA19AAA"
 
 def _make_business_permit_to_check(app, local_stripe) -> None:
     """A business permit the demo business's admin applied and paid for through the form (with the
-    example rates bill), waiting for the parking team to check its evidence."""
-    from app.models import ParkingPermit, PermitStatus
+    example rates bill), waiting for the parking team to check its evidence. It is for a shop the
+    fixture adds to the business's premises, so the yard keeps its one permit and the form journeys
+    can still apply for a second there (the limit is 2)."""
+    from app.models import OrganisationAddress, ParkingPermit, PermitStatus
 
     admin = next(account for account in demo.DEMO_ACCOUNTS if account.label == "Business admin")
     client = PageClient(app.test_client())
     assert client.submit("/sign-in", {"email": admin.email, "password": admin.password}).status == 302
     with app.app_context():
-        named = Organisation.name == demo.DEMO_ORGANISATION
-        organisation_id = db.session.scalar(sa.select(Organisation.id).where(named))
+        organisation = db.session.scalar(sa.select(Organisation).where(Organisation.name == demo.DEMO_ORGANISATION))
+        shop = OrganisationAddress(uprn=100000000023, line_1="3 Mill Lane", town="Demoton", postcode="DM2 3EF")
+        organisation.addresses.append(shop)
+        db.session.commit()
+        organisation_id, shop_id = organisation.id, shop.id
         definition = forms_engine.get("parking-business")
     client.submit("/account/acting-for", {"acting_for": str(organisation_id)}, expect=302)
     with app.app_context():
         walk(client, definition)
+    client.submit("/services/parking-business/premises", {"premises": str(shop_id)}, expect=302)
     vehicle = {"vehicle-vrm": BUSINESS_PERMIT_TO_CHECK_VRM, "vehicle-looked-up": BUSINESS_PERMIT_TO_CHECK_VRM}
     client.submit("/services/parking-business/vehicle", vehicle | {"vehicle-correct": "yes"}, expect=302)
     send(client, definition, local_stripe)
