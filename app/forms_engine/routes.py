@@ -13,7 +13,7 @@ from app.form_model.schema import Definition
 from app.forms_engine import panels, questions
 from app.i18n import current_language
 from app.models import Channel, SatisfactionRating
-from app.services import bookings, cases, form_journeys, organisations, paid_forms, satisfaction
+from app.services import bookings, cases, form_journeys, organisations, paid_forms, satisfaction, submit_actions
 from app.services.errors import ServiceError
 
 bp = Blueprint("forms", __name__, url_prefix="/services", template_folder="templates")
@@ -267,6 +267,8 @@ def confirmation(form_id):
     case = _submitted_case(definition)
     if case is None:
         return redirect(url_for("pages.service_start", slug=form_id))
+    # In the page's language, which may not be the one the request was sent in.
+    next_steps = submit_actions.next_steps(definition, case) or definition.submit.confirmation.get(current_language())
     feedback = questions.SatisfactionForm()
     if feedback.validate_on_submit():
         satisfaction.record(case, SatisfactionRating(feedback.rating.data), feedback.comment.data)
@@ -282,6 +284,7 @@ def confirmation(form_id):
         feedback_given=satisfaction.already_answered(case),
         receipts=paid_forms.receipts_for(case),
         booking=bookings.for_case(case),
+        next_steps=next_steps,
     )
 
 

@@ -1,7 +1,7 @@
 """Parking: which addresses are in a controlled parking zone, and whether they may have permits."""
 
 import enum
-from datetime import datetime
+from datetime import date, datetime
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
@@ -53,6 +53,8 @@ class ParkingPermit(Base):
         sa.Index("ix_parking_permits_vrm_ends_at", "vrm", "ends_at"),
         # The enforcement feed: a zone's permits in the order they changed, a page at a time.
         sa.Index("ix_parking_permits_zone_updated_at_id", "zone", "updated_at", "id"),
+        # The staff queue of permits waiting for checks, the soonest due first.
+        sa.Index("ix_parking_permits_status_checks_due_on", "status", "checks_due_on", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -74,6 +76,9 @@ class ParkingPermit(Base):
     months: Mapped[int] = mapped_column(sa.SmallInteger)
     price_pence: Mapped[int]
     quote: Mapped[dict] = mapped_column(sa.JSON)  # the quote's lines as sold, and the tariff it used
+    # For a permit that waited for checks: the London day staff are due to decide by, as the
+    # applicant was told (it does not move if the settings change).
+    checks_due_on: Mapped[date | None] = mapped_column(sa.Date)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)  # the enforcement feed's order
 

@@ -11,14 +11,16 @@ from app import form_model
 from app.forms_engine import panels
 from app.services import parking
 from app.services.errors import ServiceError
-from app.services.parking import business, permits
+from app.services.parking import business, checks, permits
 from app.services.parking.issue import ACTION
 from app.services.parking.price_rule import months_from, quote_for
 from app.services.parking.settings import SETTINGS_FILE
+from app.services.vehicles.answers import ENTERED
 
 
-def _panel(answers: dict, prices, address_question: str, price, language: str):
-    """The panel for a permit's answers; None until the answers it needs are given."""
+def _panel(answers: dict, prices, address_question: str, price, language: str, *, checked_first: bool):
+    """The panel for a permit's answers; None until the answers it needs are given. A permit
+    `checked_first` waits for the parking team's checks: the person is told by when they will hear."""
     try:
         starts = date.fromisoformat(answers[prices.start_question])
         months = months_from(answers[prices.duration_question])
@@ -33,6 +35,7 @@ def _panel(answers: dict, prices, address_question: str, price, language: str):
         last_day=permits.add_months(starts, months) - timedelta(days=1),
         provisional=quote.provisional,
         language=language,
+        checks_due=checks.due_on() if checked_first else None,
     )
 
 
@@ -40,7 +43,15 @@ def _panel(answers: dict, prices, address_question: str, price, language: str):
 def _permit_panel(definition, found, language):
     prices = form_model.settings_for(SETTINGS_FILE).prices
     answers = found.answers
-    return _panel(answers, prices, prices.address_question, lambda lang: quote_for(prices, answers, lang), language)
+    typed_in = (answers.get(prices.vehicle_question) or {}).get("source") == ENTERED
+    return _panel(
+        answers,
+        prices,
+        prices.address_question,
+        lambda lang: quote_for(prices, answers, lang),
+        language,
+        checked_first=typed_in,
+    )
 
 
 @panels.register(business.ACTION)
@@ -48,5 +59,10 @@ def _business_permit_panel(definition, found, language):
     prices = form_model.settings_for(definition.id).prices
     answers = found.answers
     return _panel(
-        answers, prices, prices.premises_question, lambda lang: business.quote_for(prices, answers, lang), language
+        answers,
+        prices,
+        prices.premises_question,
+        lambda lang: business.quote_for(prices, answers, lang),
+        language,
+        checked_first=True,  # its rates bill or lease
     )

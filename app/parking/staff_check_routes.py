@@ -1,6 +1,7 @@
-"""The parking team's queue of permits waiting for checks (a vehicle typed in by hand), and the
-decision on each: approve (the permit becomes valid, and the applicant is told from when) or refuse
-with a reason (the permit is cancelled, refunded in full, and the applicant gets the reason)."""
+"""The parking team's queue of permits waiting for checks (a vehicle typed in by hand, a business's
+evidence), and the decision on each: approve (the permit becomes valid, and the applicant is told
+from when) or refuse with a reason (the permit is cancelled, refunded in full, and the applicant
+gets the reason)."""
 
 from __future__ import annotations
 
@@ -17,7 +18,7 @@ from wtforms.validators import Length
 
 from app.extensions import db
 from app.forms_common import BaseForm, GovRadioField, NoControlCharacters, Required, strip
-from app.models import PermitStatus
+from app.models import Organisation, PermitStatus
 from app.money import pounds
 from app.security import staff_required
 from app.services import gazetteer, parking
@@ -51,7 +52,12 @@ class CheckDecisionForm(BaseForm):
 @bp.get("/parking/checks")
 @staff_required
 def parking_checks():
-    return render_template("parking/staff_checks.html", queue=checks.awaiting())
+    today = permits.london_today()
+    return render_template(
+        "parking/staff_checks.html",
+        queue=checks.awaiting(),
+        is_overdue=lambda permit: checks.is_overdue(permit, today),
+    )
 
 
 @bp.route("/parking/checks/<reference>", methods=["GET", "POST"])
@@ -82,6 +88,8 @@ def parking_check(reference):
         zone=parking.settings().zone(permit.zone),
         first_day=permits.first_day(permit),
         last_day=permits.last_day(permit),
+        evidence=checks.evidence_of(permit),
+        organisation=db.session.get(Organisation, permit.organisation_id) if permit.organisation_id else None,
     )
 
 

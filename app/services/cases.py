@@ -6,6 +6,7 @@ from collections.abc import Callable
 from datetime import date
 
 import sqlalchemy as sa
+from flask_babel import force_locale
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
@@ -170,6 +171,13 @@ def add_with_unique_reference(case: Case) -> None:
     _insert_with_unique_reference(case)
 
 
+def next_steps(definition: Definition, case: Case) -> str:
+    """What happens next, in the case's language: the submit action's words for this case if it has
+    any, otherwise the definition's."""
+    with force_locale(case.language):
+        return submit_actions.next_steps(definition, case) or definition.submit.confirmation.get(case.language)
+
+
 def _send_confirmation(definition: Definition, case: Case, receipt: dict | None) -> None:
     context = {
         "receipt": receipt,
@@ -177,7 +185,7 @@ def _send_confirmation(definition: Definition, case: Case, receipt: dict | None)
         "reference": case.reference,
         "due_date": case.due_date,
         "we_reply": definition.submit.we_reply,
-        "next_steps": definition.submit.confirmation.get(case.language),
+        "next_steps": next_steps(definition, case),
     }
     if case.contact_address:  # the person chose post (app/services/assisted.py)
         channel, recipient = MessageChannel.LETTER, case.contact_address

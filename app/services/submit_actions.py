@@ -5,6 +5,12 @@ A definition names one with `submit.action:`; the service that owns the rule reg
 in the same transaction as the case, after the case exists and before the confirmation is queued,
 so a failure rolls both back. Definitions are checked at start-up against the names registered, so
 the module registering an action must be imported before the form engine loads (app/__init__.py).
+
+An action may also register what the person is told happens next, for the confirmation page and
+message, when it depends on what the action did (a permit that waits for checks, say); it is used
+instead of the definition's `submit.confirmation` words when it gives any.
+
+    submit_actions.register_next_steps("issue-parking-permit")(checks.next_steps)
 """
 
 from __future__ import annotations
@@ -15,7 +21,9 @@ from app.form_model.schema import Definition
 from app.models import Case, FormJourney
 
 Action = Callable[[Definition, Case, FormJourney], None]
+NextSteps = Callable[[Case], str | None]  # in the current locale
 _actions: dict[str, Action] = {}
+_next_steps: dict[str, NextSteps] = {}
 
 
 def register(name: str) -> Callable[[Action], Action]:
@@ -35,3 +43,17 @@ def names() -> set[str]:
 def run(definition: Definition, case: Case, journey: FormJourney) -> None:
     if definition.submit.action is not None:
         _actions[definition.submit.action](definition, case, journey)
+
+
+def register_next_steps(name: str) -> Callable[[NextSteps], NextSteps]:
+    def decorator(function: NextSteps) -> NextSteps:
+        _next_steps[name] = function
+        return function
+
+    return decorator
+
+
+def next_steps(definition: Definition, case: Case) -> str | None:
+    """What the action says happens next for this case, in the current locale, or None."""
+    function = _next_steps.get(definition.submit.action or "")
+    return function(case) if function is not None else None

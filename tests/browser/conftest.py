@@ -118,6 +118,7 @@ def live(tmp_path_factory, live_stripe, local_dvla):
         ):
             arguments[endpoint] = {"reference": permit_reference}
         arguments["staff.parking_check"] = {"reference": _make_permit_to_check(app, demo.DEMO_ACCOUNTS[0])}
+        _make_business_permit_to_check(app, live_stripe)
         yield Live(server.url, app, arguments, live_stripe)
     close_vehicle_client(app)
 
@@ -179,8 +180,9 @@ def _make_booking(app, local_stripe, account) -> MadeBooking:
 
 
 def _make_permit_to_check(app, account) -> str:
-    """A resident permit for a vehicle typed in by hand, waiting for the parking team's checks."""
-    from datetime import date
+    """A resident permit for a vehicle typed in by hand, waiting for the parking team's checks and
+    overdue (so the queue shows its "Overdue" tag)."""
+    from datetime import date, timedelta
 
     from app.models import ParkingPermit, PermitStatus
     from app.services.parking import permits
@@ -202,10 +204,46 @@ def _make_permit_to_check(app, account) -> str:
                 months=12,
                 price_pence=8200,
                 quote={"lines": [], "lines_cy": []},
+                checks_due_on=today - timedelta(days=1),
             )
         )
         db.session.commit()
     return "PRMT-CHCK"
+
+
+# Not the example answers' DM19 LOW: the form journeys' test cancels that vehicle's permits.
+BUSINESS_PERMIT_TO_CHECK_VRM = "AA19AAA"
+
+
+def _make_business_permit_to_check(app, local_stripe) -> None:
+    """A business permit the demo business's admin applied and paid for through the form (with the
+    example rates bill), waiting for the parking team to check its evidence. It is for a shop the
+    fixture adds to the business's premises, so the yard keeps its one permit and the form journeys
+    can still apply for a second there (the limit is 2)."""
+    from app.models import OrganisationAddress, ParkingPermit, PermitStatus
+
+    admin = next(account for account in demo.DEMO_ACCOUNTS if account.label == "Business admin")
+    client = PageClient(app.test_client())
+    assert client.submit("/sign-in", {"email": admin.email, "password": admin.password}).status == 302
+    with app.app_context():
+        organisation = db.session.scalar(sa.select(Organisation).where(Organisation.name == demo.DEMO_ORGANISATION))
+        shop = OrganisationAddress(uprn=100000000023, line_1="3 Mill Lane", town="Demoton", postcode="DM2 3EF")
+        organisation.addresses.append(shop)
+        db.session.commit()
+        organisation_id, shop_id = organisation.id, shop.id
+        definition = forms_engine.get("parking-business")
+    client.submit("/account/acting-for", {"acting_for": str(organisation_id)}, expect=302)
+    with app.app_context():
+        walk(client, definition)
+    client.submit("/services/parking-business/premises", {"premises": str(shop_id)}, expect=302)
+    vehicle = {"vehicle-vrm": BUSINESS_PERMIT_TO_CHECK_VRM, "vehicle-looked-up": BUSINESS_PERMIT_TO_CHECK_VRM}
+    client.submit("/services/parking-business/vehicle", vehicle | {"vehicle-correct": "yes"}, expect=302)
+    send(client, definition, local_stripe)
+    with app.app_context():
+        assert (
+            db.session.scalar(sa.select(ParkingPermit.status).where(ParkingPermit.vrm == BUSINESS_PERMIT_TO_CHECK_VRM))
+            == PermitStatus.AWAITING_CHECKS
+        )
 
 
 def _make_permit(app, account) -> str:

@@ -6,11 +6,15 @@ Welsh; and checking an address with JavaScript off."""
 from datetime import date
 
 import pytest
+import sqlalchemy as sa
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
+from app.extensions import db
+from app.models import ParkingPermit
 from app.services import demo
+from tests.browser.conftest import BUSINESS_PERMIT_TO_CHECK_VRM
 from tests.browser.harness import WIDTHS, start_chrome
 from tests.browser.test_accessibility import LANGUAGES, check_error_state, check_skip_link, set_language, sign_in
 from tests.browser.test_without_javascript import press
@@ -291,8 +295,15 @@ def test_renewing_a_permit_passes_axe_in_every_state(live, browsers, recorder):
 
 
 def test_the_staff_queue_of_permits_to_check_passes_axe(live, browsers, recorder):
-    """The parking team's queue (with a permit in it), the check page and its mistake (refusing
-    without a reason), at both widths, in English and Welsh."""
+    """The parking team's queue (with an overdue permit in it), the check pages (a vehicle typed in
+    by hand; a business permit's evidence) and the mistake (refusing without a reason), at both
+    widths, in English and Welsh."""
+    with live.app.app_context():
+        business_reference = db.session.scalar(
+            sa.select(ParkingPermit.reference).where(
+                ParkingPermit.vrm == BUSINESS_PERMIT_TO_CHECK_VRM, ParkingPermit.permit_type == "business"
+            )
+        )
     failures = []
     for width in WIDTHS:
         driver = browsers(width)
@@ -301,7 +312,14 @@ def test_the_staff_queue_of_permits_to_check_passes_axe(live, browsers, recorder
             set_language(driver, live, language)
             driver.get(f"{live.url}/staff/parking/checks")
             assert "PRMT-CHCK" in driver.find_element(By.ID, "parking-checks").text
-            label = f"{width} Staff {language} permits to check"
+            assert driver.find_elements(By.CSS_SELECTOR, "#parking-checks .govuk-tag--red")  # overdue
+            label = f"{width} Staff {language} permits to check, one overdue"
+            failures += [
+                f"{label}: {v['id']} {v['help']} {v['nodes']}" for v in recorder.check(driver, width=width, label=label)
+            ]
+            driver.get(f"{live.url}/staff/parking/checks/{business_reference}")
+            assert driver.find_elements(By.CSS_SELECTOR, "#permit-to-check a[download]")  # the rates bill
+            label = f"{width} Staff {language} check a business permit's evidence"
             failures += [
                 f"{label}: {v['id']} {v['help']} {v['nodes']}" for v in recorder.check(driver, width=width, label=label)
             ]

@@ -15,12 +15,16 @@ from app.models import (
     OrganisationAddress,
     OrganisationMembership,
     OrganisationRole,
+    OutboundMessage,
     ParkingPermit,
     ParkingPermitChange,
+    PaymentRefund,
     PermitStatus,
+    Role,
     utcnow,
 )
-from app.services.parking import enforcement, feed, permits
+from app.services import working_days
+from app.services.parking import checks, enforcement, feed, permits
 from tests.conftest import count
 from tests.factories import make_user, sign_in
 from tests.form_walk import send, walk
@@ -28,6 +32,7 @@ from tests.pages import PageClient
 
 pytestmark = pytest.mark.db
 FORM = "/services/parking-business"
+QUEUE = "/staff/parking/checks"
 PERMITS = "/services/parking-permits/permits"
 YARD = 100000000022  # 2 Mill Lane: zone B, eligible
 
@@ -75,7 +80,14 @@ def apply(client, app, local_stripe):
     return send(client, definition(app), local_stripe)
 
 
-def test_an_admin_applies_and_the_permit_is_valid_for_enforcement(app, client, firm, local_stripe):
+def approve(app, permit) -> None:
+    """The parking team approves the permit (it waits for checks of its evidence)."""
+    with app.test_request_context():
+        checks.approve(permit, staff=make_user(role=Role.STAFF))
+        db.session.commit()
+
+
+def test_an_admin_applies_and_once_its_evidence_is_approved_enforcement_finds_it(app, client, firm, local_stripe):
     organisation, admin, _member = firm
     sign_in(client, admin)
     act_for(client, organisation)
@@ -84,15 +96,24 @@ def test_an_admin_applies_and_the_permit_is_valid_for_enforcement(app, client, f
     price_rows = [row.get_text(" ", strip=True) for row in check.soup.select("table tbody tr")]
     assert price_rows == ["Business permit, 12 months £450.00", "Total £450.00"]
     assert "Zone B: Riverside" in check.soup.find(id="permit-panel").find_next("dl").get_text(" ", strip=True)
+    due = working_days.add_working_days(permits.london_today(), 5)
+    assert f"We will tell you by {due:%-d %B %Y}" in check.soup.find(id="permit-checks-first").text
 
     permit = db.session.scalar(sa.select(ParkingPermit))
     assert (permit.permit_type, permit.organisation_id, permit.user_id) == ("business", organisation.id, admin.id)
     assert (permit.uprn, permit.zone, permit.vrm, permit.price_pence) == (YARD, "B", "DM19LOW", 45000)
-    assert permit.status == PermitStatus.ACTIVE
     assert permit.quote["lines_cy"] == [{"name": "Trwydded busnes, 12 mis", "pence": 45000}]
     case = db.session.scalar(sa.select(Case).where(Case.service_id == "parking-business"))
     assert (case.organisation_id, case.user_id, case.reference) == (organisation.id, admin.id, permit.reference)
     assert case.answers["evidence"]  # the business rates bill or lease is kept with the case
+
+    # The evidence is checked first: not valid yet, and the admin is told by when they will hear.
+    assert (permit.status, permit.checks_due_on, case.due_date) == (PermitStatus.AWAITING_CHECKS, due, due)
+    assert f"We will tell you by {due:%-d %B %Y} whether we approve it" in client.get(sent.location).text
+    assert not enforcement_answer(app, "DM19LOW", "B").valid
+    page = client.get(f"{PERMITS}/{permit.reference}")
+    assert "Not valid yet: waiting for our checks" in page.text
+    approve(app, permit)
 
     answer = enforcement_answer(app, "DM19LOW", "B")
     assert answer.valid and [p.permit_type for p in answer.permits] == ["business"]
@@ -110,6 +131,7 @@ def test_a_member_sees_the_permit_and_changes_its_vehicle(app, client, firm, loc
     act_for(client, organisation)
     apply(client, app, local_stripe)
     permit = db.session.scalar(sa.select(ParkingPermit))
+    approve(app, permit)
 
     member_client = PageClient(app.test_client())
     sign_in(member_client, member)
@@ -122,7 +144,7 @@ def test_a_member_sees_the_permit_and_changes_its_vehicle(app, client, firm, loc
     assert done.location == f"{PERMITS}/{permit.reference}"
     db.session.refresh(permit)
     assert (permit.vrm, permit.price_pence) == ("DM17MED", 45000)  # the business price is the same for any vehicle
-    change = db.session.scalar(sa.select(ParkingPermitChange))
+    change = db.session.scalar(sa.select(ParkingPermitChange).where(ParkingPermitChange.kind == "vehicle"))
     assert (change.actor_id, change.old_vrm, change.new_vrm, change.difference_pence) == (
         member.id,
         "DM19LOW",
@@ -254,6 +276,7 @@ def test_a_vehicle_with_another_business_permit_is_refused_when_changing(app, cl
     act_for(client, organisation)
     apply(client, app, local_stripe)
     permit = db.session.scalar(sa.select(ParkingPermit))
+    approve(app, permit)
     other = Organisation(name="Other Ltd")
     db.session.add(other)
     db.session.flush()
@@ -282,3 +305,55 @@ def test_a_vehicle_with_another_business_permit_is_refused_when_changing(app, cl
     )
     db.session.refresh(permit)
     assert permit.vrm == "DM19LOW"
+
+
+def test_staff_see_the_evidence_in_the_checks_queue_and_a_refusal_refunds_the_business(app, client, firm, local_stripe):
+    organisation, admin, _member = firm
+    sign_in(client, admin)
+    act_for(client, organisation)
+    apply(client, app, local_stripe)
+    permit = db.session.scalar(sa.select(ParkingPermit))
+    evidence = db.session.get(Case, permit.case_id).answers["evidence"]
+    client.post("/sign-out", {"csrf_token": client.get("/").csrf_token()}, expect=302)
+
+    # The admin cannot open the queue or the evidence through the staff pages.
+    sign_in(client, admin)
+    for path in (QUEUE, f"{QUEUE}/{permit.reference}", f"/staff/cases/{permit.reference}/files/evidence"):
+        client.get(path, expect=403)
+    client.post("/sign-out", {"csrf_token": client.get("/").csrf_token()}, expect=302)
+
+    sign_in(client, make_user(email="parking-team@example.com", role=Role.STAFF))
+    row = next(row for row in client.get(QUEUE).soup.select("#parking-checks tbody tr") if permit.reference in row.text)
+    assert "Business permit" in row.text and "DM19LOW" in row.text
+    page = client.get(f"{QUEUE}/{permit.reference}")
+    shown = page.soup.find(id="permit-to-check")
+    assert "Demoton Plumbing Ltd" in shown.text and f"Download {evidence['name']}" in shown.text
+    link = shown.find("a", string=f"Download {evidence['name']}")["href"]
+    assert link == f"/staff/cases/{permit.reference}/files/evidence"
+    download = client.raw.get(link)
+    downloaded = download.get_data()
+    download.close()
+    assert download.status_code == 200 and download.headers["Content-Disposition"].startswith("attachment")
+    assert downloaded and download.mimetype == "image/jpeg"
+    client.get(f"/staff/cases/{permit.reference}/files/premises", expect=404)  # not a file
+
+    client.post(
+        f"{QUEUE}/{permit.reference}",
+        {"csrf_token": page.csrf_token(), "decision": "refuse", "reason": "The lease is for another address"},
+        expect=302,
+    )
+    db.session.refresh(permit)
+    assert permit.status == PermitStatus.CANCELLED
+    refund = db.session.scalar(sa.select(PaymentRefund))
+    assert (refund.amount_pence, refund.succeeded) == (45000, True)
+    told = db.session.scalar(
+        sa.select(OutboundMessage).where(OutboundMessage.template == "case_update").order_by(OutboundMessage.id.desc())
+    )
+    assert "The lease is for another address" in told.body and told.recipient == "alex@firm.example"
+    assert live_permits(organisation) == 0  # a refused permit frees its place at the premises
+
+
+def live_permits(organisation) -> int:
+    from app.services.parking import business
+
+    return business.live_permits_at(organisation.id, YARD)

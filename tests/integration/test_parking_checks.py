@@ -2,11 +2,14 @@
 the applicant from when; refusing needs a reason, cancels the permit, refunds it in full through
 Stripe and sends the applicant the reason; only staff see it, and a decision is made once."""
 
+from datetime import timedelta
+
 import pytest
 import sqlalchemy as sa
 
 from app.extensions import db
-from app.models import OutboundMessage, ParkingPermitChange, PaymentRefund, PermitStatus, Role
+from app.models import OutboundMessage, ParkingPermit, ParkingPermitChange, PaymentRefund, PermitStatus, Role
+from app.services.parking import permits
 from tests.factories import make_user, sign_in
 from tests.integration.test_parking_vehicle_changes import buy
 
@@ -99,3 +102,46 @@ def test_only_staff_see_the_queue(client, awaiting):
     client.post("/sign-out", {"csrf_token": client.get("/").csrf_token()}, expect=302)
     sign_in(client, make_user(email="checker2@example.com", role=Role.STAFF))
     client.get(f"{QUEUE}/NOPE-NOPE", expect=404)
+
+
+def waiting_permit(reference: str, vrm: str, due) -> ParkingPermit:
+    starts = permits.london_midnight(permits.london_today())
+    permit = ParkingPermit(
+        reference=reference,
+        permit_type="resident",
+        status=PermitStatus.AWAITING_CHECKS,
+        uprn=100000000001,
+        zone="A",
+        vrm=vrm,
+        vehicle={"vrm": vrm, "source": "entered"},
+        starts_at=starts,
+        ends_at=starts + timedelta(days=365),
+        months=12,
+        price_pence=8200,
+        quote={"lines": []},
+        checks_due_on=due,
+    )
+    db.session.add(permit)
+    db.session.flush()
+    return permit
+
+
+def test_the_queue_lists_the_overdue_first_marked_and_then_by_due_date(client, awaiting):
+    today = permits.london_today()
+    awaiting.checks_due_on = today + timedelta(days=7)
+    waiting_permit("DUE-TDAY", "ER19NFD", today)
+    waiting_permit("DUE-LATE", "ER19NFE", today - timedelta(days=2))
+    waiting_permit("DUE-SOON", "ER19NFF", today + timedelta(days=1))
+    db.session.commit()
+    rows = client.get(QUEUE).soup.find(id="parking-checks").select("tbody tr")
+    listed = [(row.find("a").text, "Overdue" in row.text) for row in rows]
+    assert listed == [
+        ("DUE-LATE", True),
+        ("DUE-TDAY", False),
+        ("DUE-SOON", False),
+        (awaiting.reference, False),
+    ]
+    assert f"{today - timedelta(days=2):%-d %B %Y}" in rows[0].text
+    assert "govuk-tag--red" in str(rows[0]) and "govuk-tag" not in str(rows[1])
+    page = client.get(f"{QUEUE}/DUE-LATE")
+    assert f"{today - timedelta(days=2):%-d %B %Y}" in page.soup.find(id="permit-to-check").text

@@ -9,7 +9,17 @@ import sqlalchemy as sa
 
 from app import forms_engine
 from app.extensions import db
-from app.models import ParkingPermit, PermitStatus, utcnow
+from app.models import (
+    Case,
+    OutboundMessage,
+    ParkingPermit,
+    Payment,
+    PaymentRefund,
+    PaymentStatus,
+    PermitStatus,
+    utcnow,
+)
+from app.services import working_days
 from app.services.parking import permits
 from tests.factories import make_user, sign_in
 from tests.form_walk import send, walk
@@ -94,9 +104,14 @@ def test_a_vehicle_typed_in_by_hand_waits_for_checks_at_a_provisional_price(app,
         "vehicle-fuel_type": "PETROL",
     }
     post_page(client, "vehicle", typed, expect=302)
-    check, _sent = send(client, definition(app), local_stripe)
+    check, sent = send(client, definition(app), local_stripe)
     assert "Provisional price (Band 2) until we have checked your vehicle, 12 months" in check.text
-    assert "this is a provisional price" in check.text
+    # Not "valid from the day it starts": the permit waits for checks, and the person is told so before paying.
+    assert "this is a provisional price" not in check.text
+    due = working_days.add_working_days(permits.london_today(), 5)
+    assert check.soup.find(id="permit-checks-first").text.startswith(
+        f"We need to check what you send us before the permit is valid. We will tell you by {due:%-d %B %Y}"
+    )
     permit = db.session.scalar(sa.select(ParkingPermit))
     assert (permit.status, permit.price_pence, permits.state(permit)) == (
         PermitStatus.AWAITING_CHECKS,
@@ -105,6 +120,22 @@ def test_a_vehicle_typed_in_by_hand_waits_for_checks_at_a_provisional_price(app,
     )
     page = client.get(f"{FORM}/permits/{permit.reference}")
     assert "Not valid yet: waiting for our checks" in page.text
+
+    # Due 5 working days from today (the settings), and the applicant is told by when they will hear.
+    case = db.session.get(Case, permit.case_id)
+    assert (permit.checks_due_on, case.due_date) == (due, due)
+    told = f"We will tell you by {due:%-d %B %Y} whether we approve it, and from exactly when it is valid."
+    confirmation = client.get(sent.location)
+    assert told in confirmation.text and "Your permit is ready" not in confirmation.text
+    email = db.session.scalar(sa.select(OutboundMessage).where(OutboundMessage.template == "case_received"))
+    assert told in email.body and "Your permit is ready" not in email.body
+
+
+def test_a_permit_that_is_ready_keeps_the_forms_own_words_on_the_confirmation(app, client, resident, local_stripe):
+    _check, sent = buy(client, app, local_stripe)
+    permit = db.session.scalar(sa.select(ParkingPermit))
+    assert permit.checks_due_on is None
+    assert "Your permit is ready." in client.get(sent.location).text
 
 
 def test_an_address_that_cannot_have_permits_is_refused_with_the_reason(app, client, resident):
@@ -197,3 +228,35 @@ def test_the_permit_page_is_in_welsh_for_welsh_readers(app, client, resident, lo
     page = client.get(f"{FORM}/permits/{reference}")
     assert "Yn ddilys nawr" in page.text
     assert "Band 1, hyd at 100 g/km, 12 mis" in page.text
+
+
+def test_a_household_that_reached_its_limit_before_the_payment_arrived_is_refunded(app, client, resident, local_stripe):
+    walk(client, definition(app))  # the address was chosen while the household had no permits
+    today = date.today()
+    for number, vrm in enumerate(("DM17MED", "DM21EVC", "DM13TXD")):
+        db.session.add(
+            ParkingPermit(
+                reference=f"HOME-{number}",
+                uprn=100000000001,
+                zone="A",
+                vrm=vrm,
+                vehicle={},
+                starts_at=permits.london_midnight(today),
+                ends_at=permits.london_midnight(today + timedelta(days=30)),
+                months=12,
+                price_pence=1,
+                quote={},
+                updated_at=utcnow(),
+            )
+        )
+    db.session.commit()
+    send(client, definition(app), local_stripe)  # paid, but the household is full now
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(ParkingPermit)) == 3
+    paid = db.session.scalar(sa.select(Payment))
+    refund = db.session.scalar(sa.select(PaymentRefund))
+    assert (paid.status, refund.payment_id, refund.amount_pence, refund.succeeded) == (
+        PaymentStatus.PAID,
+        paid.id,
+        paid.amount_pence,
+        True,
+    )  # in full

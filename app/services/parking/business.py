@@ -10,7 +10,9 @@ organisation's premises (the parking settings). The price is the business tariff
 part of app/service_settings/parking-business.yaml, `price_rule: business_parking_permit`): a yearly
 price in pence, a share of it for shorter permits, by the tariff in force on the first day. The
 permit is of type `business`, belongs to the organisation (every member sees it and may change its
-vehicle) and records who applied; enforcement finds it like any other.
+vehicle) and records who applied. It waits in the parking team's queue of checks until staff have
+seen the evidence (the business rates bill or lease) and approved it; then enforcement finds it like
+any other.
 """
 
 from __future__ import annotations
@@ -30,7 +32,7 @@ from app.models import Organisation, OrganisationAddress, ParkingPermit, User, u
 from app.models.parking import LIVE_STATUSES
 from app.services import organisation_premises, organisations, pricing, submit_actions
 from app.services.errors import ServiceError
-from app.services.parking import permits
+from app.services.parking import checks, permits
 from app.services.parking.issue import in_both_languages, make_permit
 from app.services.parking.price_rule import months_from
 from app.services.parking.tariff import Months, NoTariff, Quote
@@ -135,6 +137,19 @@ def premises_refusal(organisation: Organisation, premises: OrganisationAddress |
     return None
 
 
+def _lock_premises(organisation: Organisation, uprn: int) -> None:
+    """Lock the organisation's premises rows at this address until the transaction ends, so two
+    payments confirmed at the same moment count its permits one after the other, and the second
+    sees the first's permit: the limit per premises holds (the later payment is refunded). Rows are
+    locked in id order, so two transactions never wait for each other's rows."""
+    db.session.execute(
+        sa.select(OrganisationAddress.id)
+        .where(OrganisationAddress.organisation_id == organisation.id, OrganisationAddress.uprn == uprn)
+        .order_by(OrganisationAddress.id)
+        .with_for_update()
+    ).all()
+
+
 def applying_for(user: User, organisation_id) -> Organisation | None:
     """The organisation `user` may apply for business permits for: one they are an admin of."""
     if not isinstance(organisation_id, int):
@@ -147,7 +162,7 @@ def issue_business_permit(definition, case, journey) -> ParkingPermit:
     """The business permit for a sent (and paid) application, checked again as it is made (the
     payment step refunds in full when it is refused): the sender still an admin of the organisation
     the case is for, the premises still its own and able to have another permit, the vehicle without
-    another business permit."""
+    another business permit. It waits for staff to check the evidence (the rates bill or lease)."""
     found_prices = form_model.settings_for(definition.id).prices
     answers = journey.answers
     sender = db.session.get(User, case.user_id) if case.user_id else None
@@ -156,6 +171,8 @@ def issue_business_permit(definition, case, journey) -> ParkingPermit:
         raise ServiceError("not-organisation-admin")
     premises_id = (answers.get(found_prices.premises_question) or {}).get("premises_id")
     premises = organisation_premises.find(organisation, premises_id)
+    if premises is not None and premises.uprn is not None:
+        _lock_premises(organisation, premises.uprn)
     refusal = premises_refusal(organisation, premises)
     if refusal is not None:
         raise ServiceError(refusal)
@@ -171,7 +188,11 @@ def issue_business_permit(definition, case, journey) -> ParkingPermit:
         months=months_from(answers[found_prices.duration_question]),
         priced=in_both_languages(lambda language: quote_for(found_prices, answers, language)),
         organisation_id=organisation.id,
+        evidence_to_check=True,  # the rates bill or lease: the permit is valid once staff approve it
     )
+
+
+submit_actions.register_next_steps(ACTION)(checks.next_steps)
 
 
 def for_organisation(organisation_id: int, limit: int = 200) -> list[ParkingPermit]:

@@ -1,13 +1,19 @@
-"""Staff checks of permits that wait for them (a vehicle typed in by hand): the queue, oldest first,
-and the decision. Approving makes the permit valid (from its first day, or from now if that has
+"""Staff checks of permits that wait for them (a vehicle typed in by hand, a business's evidence):
+the queue, the soonest due first, and the decision. Each waiting permit is due to be decided
+`checks_due_working_days` working days (the parking settings) after it was paid, and the applicant
+is told that day. Approving makes the permit valid (from its first day, or from now if that has
 passed); refusing cancels it, refunds what was paid in full, and tells the applicant why.
 
+    due = checks.due_on()                     # the day a permit waiting from today is due
     queue = checks.awaiting()
+    checks.is_overdue(permit)
     checks.approve(permit, staff=...)
     checks.refuse(permit, staff=..., reason="The V5C is for another vehicle")
 """
 
 from __future__ import annotations
+
+from datetime import date
 
 import sqlalchemy as sa
 from flask_babel import force_locale, format_date
@@ -16,26 +22,67 @@ from flask_babel import gettext as _
 from app.extensions import db
 from app.models import Case, ParkingPermit, ParkingPermitChange, PermitStatus, User, utcnow
 from app.money import pounds
-from app.services import case_work
+from app.services import case_work, uploads, working_days
 from app.services.errors import ServiceError
 from app.services.parking import permits
+from app.services.parking.zones import settings
 
 QUEUE_LIMIT = 200
 APPROVED = "approved"
 REFUSED = "refused"
 
 
+def due_on(today: date | None = None) -> date:
+    """The day staff are due to decide on a permit that starts waiting for checks today."""
+    return working_days.add_working_days(today or permits.london_today(), settings().checks_due_working_days)
+
+
+def is_overdue(permit: ParkingPermit, today: date | None = None) -> bool:
+    return permit.checks_due_on is not None and (today or permits.london_today()) > permit.checks_due_on
+
+
 def awaiting(limit: int = QUEUE_LIMIT) -> list[ParkingPermit]:
-    """Resident and business permits waiting for staff checks, the longest waiting first."""
+    """Resident and business permits waiting for staff checks, the soonest due (so the overdue)
+    first; among those due the same day, the longest waiting."""
     return list(
         db.session.scalars(
             sa.select(ParkingPermit)
             .where(
                 ParkingPermit.status == PermitStatus.AWAITING_CHECKS, ParkingPermit.permit_type.in_(permits.HELD_TYPES)
             )
-            .order_by(ParkingPermit.created_at, ParkingPermit.id)
+            .order_by(ParkingPermit.checks_due_on.asc().nulls_first(), ParkingPermit.created_at, ParkingPermit.id)
             .limit(limit)
         )
+    )
+
+
+def _permit_of(case: Case) -> ParkingPermit | None:
+    return db.session.scalar(
+        sa.select(ParkingPermit).where(
+            ParkingPermit.case_id == case.id, ParkingPermit.permit_type.in_(permits.HELD_TYPES)
+        )
+    )
+
+
+def evidence_of(permit: ParkingPermit) -> list[tuple[str, dict]]:
+    """The files sent with the permit's application (a business's rates bill or lease), as
+    (question id, file answer): staff download them from the case (staff.case_file)."""
+    case = db.session.get(Case, permit.case_id) if permit.case_id else None
+    if case is None:
+        return []
+    return [(question_id, answer) for question_id, answer in case.answers.items() if uploads.is_file_answer(answer)]
+
+
+def next_steps(case: Case) -> str | None:
+    """What the applicant is told on the confirmation when their permit waits for checks: by when
+    they will hear. None for a permit that is ready (the form's own words say so)."""
+    permit = _permit_of(case)
+    if permit is None or permit.status != PermitStatus.AWAITING_CHECKS or permit.checks_due_on is None:
+        return None
+    return _(
+        "We need to check what you sent us before the permit is valid. We will tell you by %(date)s "
+        'whether we approve it, and from exactly when it is valid. You can see it from "Your requests".',
+        date=format_date(permit.checks_due_on, "d MMMM yyyy"),
     )
 
 

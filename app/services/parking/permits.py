@@ -20,6 +20,10 @@ from app.services import organisations, paid_forms
 LONDON = ZoneInfo("Europe/London")
 
 
+def london_today() -> date:
+    return utcnow().astimezone(LONDON).date()
+
+
 def london_midnight(day: date) -> datetime:
     return datetime.combine(day, time(0), tzinfo=LONDON).astimezone(ZoneInfo("UTC"))
 

@@ -92,6 +92,8 @@ class ParkingSettings(Strict):
     max_permits_per_household: Annotated[int, Field(ge=1, le=10)] = 3
     # The most live business permits one organisation may have for one of its premises.
     business_permits_per_premises: Annotated[int, Field(ge=1, le=50)] = 2
+    # A permit waiting for staff checks is due to be decided this many working days after it was paid.
+    checks_due_working_days: Annotated[int, Field(ge=1, le=30)] = 5
     # Enforcement: a permit that ended this many minutes before a check still counts as valid.
     enforcement_grace_minutes: Annotated[int, Field(ge=0, le=120)] = 5
     # How long each enforcement check is kept in the log.
