@@ -213,13 +213,15 @@ def alternative_format():
 @login_required
 def requests():
     your_cases = cases.for_person(current_user)
+    organisation_requests = organisations.requests_of(current_user) if current_user.memberships else ([], {})
+    organisation_cases = [case for _, listed in organisation_requests[0] for case in listed]
     return render_template(
         "account/requests.html",
         requests=your_cases,
         messages_by_case=cases.public_messages(your_cases),
-        booked=bookings.case_ids_with_bookings(your_cases),
+        booked=bookings.case_ids_with_bookings(your_cases + organisation_cases),
         permits=parking_permits.for_person(current_user),
-        organisation_requests=organisations.requests_of(current_user) if current_user.memberships else ([], {}),
+        organisation_requests=organisation_requests,
         organisation_permits={
             m.organisation_id: business_permits.for_organisation(m.organisation_id) for m in current_user.memberships
         },

@@ -26,9 +26,10 @@ bp = Blueprint("bookings", __name__, url_prefix="/bookings", template_folder="te
 
 
 def _own_booking(reference: str):
-    """The signed-in person's own booking; anyone else's is "not found", never "forbidden"."""
-    found = bookings.for_reference(reference)
-    if found is None or found[0].user_id != current_user.id:
+    """A booking the signed-in person may manage (their own, or their organisation's); anyone
+    else's is "not found", never "forbidden"."""
+    found = bookings.managed_by(reference, current_user)
+    if found is None:
         abort(404)
     return found
 

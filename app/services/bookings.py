@@ -33,7 +33,7 @@ from app.models import (
     utcnow,
 )
 from app.money import pounds
-from app.services import case_work, cases, collection_rounds, messages, paid_forms, payments, pricing
+from app.services import case_work, cases, collection_rounds, messages, organisations, paid_forms, payments, pricing
 from app.services.errors import ServiceError
 
 CHANGE_PURPOSE = "booking-change"
@@ -47,6 +47,21 @@ def for_reference(reference: str) -> tuple[Case, Booking] | None:
     case = db.session.scalar(sa.select(Case).where(Case.reference == reference.strip().upper()))
     booking = for_case(case) if case is not None else None
     return (case, booking) if booking is not None else None
+
+
+def managed_by(reference: str, user) -> tuple[Case, Booking] | None:
+    """The case and booking, if `user` may see and change it: the person who booked it, or anyone
+    in the organisation it was booked for (while they are in it). None for anyone else, and for
+    references that do not exist, so a page refuses both the same way."""
+    found = for_reference(reference)
+    if found is None or not getattr(user, "is_authenticated", False):
+        return None
+    case = found[0]
+    if case.user_id == user.id:
+        return found
+    if case.organisation_id is not None and organisations.membership(user, case.organisation_id) is not None:
+        return found
+    return None
 
 
 def settings_of(booking: Booking):

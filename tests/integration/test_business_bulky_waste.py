@@ -10,6 +10,7 @@ from app import forms_engine
 from app.extensions import db
 from app.models import (
     Booking,
+    BookingStatus,
     Case,
     CollectionSlot,
     Organisation,
@@ -125,3 +126,34 @@ def test_a_council_that_does_not_collect_from_businesses_says_so(app, client, fi
     assert refused.status == 200 and refused.error_summary == [
         "We do not collect from business premises. Ask a licensed waste carrier instead"
     ]
+
+
+def test_anyone_in_the_organisation_manages_its_booking_and_nobody_else(app, client, firm, local_stripe):
+    """The organisation's requests are everyone's in it: the admin, who did not book it, finds the
+    booking in Your requests and cancels it; someone outside, or who has left, is not shown it."""
+    organisation, admin, member = firm
+    sign_in(client, member)
+    act_for(client, organisation)
+    send_walked(client, app, local_stripe)
+    case = db.session.scalar(sa.select(Case).where(Case.service_id == "bulky-waste-business"))
+
+    outsider = PageClient(app.test_client())
+    sign_in(outsider, make_user(email="outsider@example.com"))
+    for path in ("", "/day", "/items", "/cancel"):
+        outsider.get(f"/bookings/{case.reference}{path}", expect=404)
+
+    admin_client = PageClient(app.test_client())
+    sign_in(admin_client, admin)
+    listed = admin_client.get("/account/requests")
+    links = [link["href"] for link in listed.soup.select("a") if "/bookings/" in link.get("href", "")]
+    assert links == [f"/bookings/{case.reference}"]
+    confirm = admin_client.get(f"/bookings/{case.reference}/cancel")
+    admin_client.post(f"/bookings/{case.reference}/cancel", {"csrf_token": confirm.csrf_token()}, expect=302)
+    booking = db.session.scalar(sa.select(Booking).where(Booking.case_id == case.id))
+    db.session.refresh(booking)
+    assert booking.status == BookingStatus.CANCELLED
+
+    membership = db.session.scalar(sa.select(OrganisationMembership).where(OrganisationMembership.user_id == admin.id))
+    db.session.delete(membership)
+    db.session.commit()
+    admin_client.get(f"/bookings/{case.reference}", expect=404)
