@@ -27,7 +27,17 @@ def select_locale() -> str:
 
 
 def current_language() -> str:
-    return str(get_locale() or "en")
+    # Called for every kept fragment of a page (each inbox row): once Flask-Babel has chosen this
+    # request's locale, its code is kept beside it in Flask-Babel's context (see current_translations).
+    babel_context = _babel_context()
+    locale = getattr(babel_context, "babel_locale", None)
+    if locale is None:
+        return str(get_locale() or "en")
+    kept = getattr(babel_context, "doorstep_language", None)
+    if kept is not None and kept[0] is locale:
+        return kept[1]
+    babel_context.doorstep_language = (locale, str(locale))
+    return babel_context.doorstep_language[1]
 
 
 def localised_setting(name: str) -> str:

@@ -25,6 +25,7 @@ from app.i18n import current_language
 
 CSRF_PLACEHOLDER = "doorstep-csrf-token-placeholder"
 EXTENSION_KEY = "doorstep_layout_fragments"
+MAX_FRAGMENTS = 8192
 
 
 class Template(jinja2.Template):
@@ -82,12 +83,15 @@ def _template_gettext(translations) -> dict:
 
 
 def layout_fragment(template: str, **state) -> Markup:
-    """`template` rendered with `state` in the request's language: once per combination."""
+    """`template` rendered with `state` in the request's language: once per combination. `state`
+    holds plain values (str, numbers, dates, tuples of them): everything the template shows."""
     key = (template, current_language(), tuple(sorted(state.items())))
     kept = current_app.extensions[EXTENSION_KEY]
     html = kept.get(key) if current_app.config["RENDER_CACHES"] else None
     if html is None:
         html = Markup(render_template(template, **state))  # noqa: S704 (a template's output, escaped by it)
+        if len(kept) >= MAX_FRAGMENTS:  # rows of long lists come and go: the cache must not grow for ever
+            kept.clear()
         kept[key] = html
     return html
 

@@ -8,6 +8,7 @@ from datetime import date
 from functools import cache
 
 import sqlalchemy as sa
+from sqlalchemy import orm
 
 from app.extensions import db
 from app.models import AuditEvent, Case, CaseEvent, CaseEventKind, CaseStatus, MessageChannel, User, utcnow
@@ -147,7 +148,7 @@ def _walk(clauses: list, cursor: Cursor | None, *, backwards: bool = False) -> l
         order = (Case.due_date, Case.id)
     rows: list[Case] = []
     for urgent in parts:
-        query = sa.select(Case).where(*clauses, Case.urgent.is_(urgent))
+        query = sa.select(Case).options(_inbox_columns()).where(*clauses, Case.urgent.is_(urgent))
         if cursor is not None and urgent == cursor.urgent:
             place = sa.tuple_(Case.due_date, Case.id)
             edge = (cursor.due_date, cursor.id)
@@ -169,8 +170,20 @@ def _by_page_number(clauses: list, page: int) -> list[Case]:
         .limit(PAGE_SIZE + 1)
         .subquery()
     )
-    query = sa.select(Case).join(ids, Case.id == ids.c.id).order_by(Case.urgent.desc(), Case.due_date, Case.id)
+    query = (
+        sa.select(Case)
+        .options(_inbox_columns())
+        .join(ids, Case.id == ids.c.id)
+        .order_by(Case.urgent.desc(), Case.due_date, Case.id)
+    )
     return list(db.session.scalars(query))
+
+
+@cache
+def _inbox_columns():
+    """Only what an inbox row shows and its place in the order: not the answers, whose JSON was
+    decoded for every row and never shown."""
+    return orm.load_only(Case.id, Case.reference, Case.urgent, Case.service_id, Case.status, Case.due_date)
 
 
 def services_in_use() -> list[str]:

@@ -59,14 +59,22 @@ def cases_inbox():
         after=request.args.get("after"),
         before=request.args.get("before"),
     )
+    definitions = cases.with_own_definitions(forms_engine.definitions())
+    language = current_language()
     return render_template(
         "staff/cases.html",
         results=results,
         filters=filters,
-        services=case_work.services_in_use(),
-        wards=case_work.wards_in_use(),
-        definitions=cases.with_own_definitions(forms_engine.definitions()),
-        language=current_language(),
+        # Plain values, not objects: the filters and each row are rendered once per combination of
+        # these and kept (layout_fragment).
+        services=tuple(
+            (service_id, definitions[service_id].title.get(language) if service_id in definitions else service_id)
+            for service_id in case_work.services_in_use()
+        ),
+        wards=tuple(case_work.wards_in_use()),
+        shown_only=tuple(name for name in ("overdue", "urgent", "mine") if getattr(filters, name)),
+        definitions=definitions,
+        language=language,
         today=cases.london_today(),
         query={key: value for key, value in request.args.items() if key not in {"page", "after", "before"}},
     )

@@ -85,3 +85,17 @@ def test_a_signed_in_person_gets_their_own_sign_out_token_from_the_kept_navigati
         assert client.post("/sign-out", {"csrf_token": token}, expect=302)
         tokens.append(token)
     assert tokens[0] != tokens[1]
+
+
+def test_the_kept_fragments_never_grow_past_their_limit(app, monkeypatch):
+    """Inbox rows are kept by their values, so a long list would otherwise fill memory for ever."""
+    from app import layout_fragments
+
+    monkeypatch.setattr(layout_fragments, "MAX_FRAGMENTS", 3)
+    kept = app.extensions[EXTENSION_KEY]
+    kept.clear()
+    with app.test_request_context("/"):
+        first = layout_fragments.layout_fragment("components/skip_link.html", row=0)
+        for row in range(1, 10):
+            assert layout_fragments.layout_fragment("components/skip_link.html", row=row) == first
+            assert len(kept) <= 3
