@@ -31,13 +31,27 @@ def saved(message: str):
 @bp.get("/")
 @login_required
 def overview():
-    return render_template(
-        "account/overview.html",
-        phone=accounts.display_phone(current_user.phone),
-        format_choices=dict(forms.FORMAT_CHOICES),
-        contact_choices=dict(forms.CONTACT_METHOD_CHOICES),
-        sign_in_count=auth_sessions.count_active(current_user),
-    )
+    person = current_user
+    # Plain values only: the page's content is kept per language and these (layout_fragment).
+    details = {
+        "full_name": person.full_name,
+        "email": person.email,
+        "phone": accounts.display_phone(person.phone),
+        "has_address": person.has_address,
+        "address_line_1": person.address_line_1,
+        "address_line_2": person.address_line_2,
+        "address_town": person.address_town,
+        "address_postcode": person.address_postcode,
+        "alternative_format": person.alternative_format.value,
+        "format_label": str(dict(forms.FORMAT_CHOICES)[person.alternative_format.value]),
+        "large_print_point_size": person.large_print_point_size,
+        "format_language": person.format_language,
+        "contact_label": str(dict(forms.CONTACT_METHOD_CHOICES)[person.contact_method.value]),
+        "language": person.language,
+        "in_organisations": organisations.belongs_to_any(person),
+        "sign_in_count": auth_sessions.count_active(person),
+    }
+    return render_template("account/overview.html", details=details)
 
 
 @bp.route("/name", methods=["GET", "POST"])

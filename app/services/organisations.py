@@ -55,6 +55,14 @@ def _audit(actor: User, action: str, organisation: Organisation, subject: User |
     )
 
 
+_BELONGS_TO_ANY = sa.select(sa.exists().where(OrganisationMembership.user_id == sa.bindparam("user_id")))
+
+
+def belongs_to_any(user: User) -> bool:
+    """Whether the person is in any organisation, without loading their memberships."""
+    return bool(db.session.scalar(_BELONGS_TO_ANY, {"user_id": user.id}))
+
+
 def membership(user: User, organisation_id: int) -> OrganisationMembership | None:
     return next((m for m in user.memberships if m.organisation_id == organisation_id), None)
 
