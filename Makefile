@@ -111,6 +111,7 @@ bench: build redis-deps wrk-deps
 	$(BIN)/python scripts/bench_council_tax.py
 	$(BIN)/python scripts/bench_street_reports.py
 	$(BIN)/python scripts/bench_channel_figures.py
+	$(BIN)/python scripts/bench_assisted.py
 	$(BIN)/python scripts/bench_http.py
 
 lint: $(VENV)/.installed

@@ -29,9 +29,8 @@ from app.models import (
     User,
     utcnow,
 )
-from app.services import letters, places
+from app.services import keyset, letters, places
 from app.services.errors import ServiceError
-from app.services.people import Page
 
 LONDON = ZoneInfo("Europe/London")
 LONGEST_VISIT = timedelta(hours=4)  # "this visit" ends when the volunteer stops, or after this
@@ -235,24 +234,16 @@ def person_name(session: AssistedSession) -> str:
     return session.person_name or ""
 
 
-def list_sessions(*, page: int = 1) -> Page:
-    """Every assisted session, newest first, for staff to audit."""
-    total = db.session.scalar(sa.select(sa.func.count(AssistedSession.id)))
-    page = max(1, page)
-    items = list(
-        db.session.scalars(
-            sa.select(AssistedSession)
-            .options(
-                selectinload(AssistedSession.volunteer),
-                selectinload(AssistedSession.person),
-                selectinload(AssistedSession.place),
-            )
-            .order_by(AssistedSession.started_at.desc(), AssistedSession.id.desc())
-            .limit(PAGE_SIZE)
-            .offset((page - 1) * PAGE_SIZE)
-        )
+def list_sessions(*, page: int = 1, after: str | None = None, before: str | None = None) -> keyset.KeysetPage:
+    """Every assisted session, newest first, for staff to audit. Sessions add up over the years, so
+    the list is paged by keyset and not counted."""
+    statement = sa.select(AssistedSession).options(
+        selectinload(AssistedSession.volunteer),
+        selectinload(AssistedSession.person),
+        selectinload(AssistedSession.place),
     )
-    return Page(items=items, page=page, total=total, page_size=PAGE_SIZE)
+    key = (AssistedSession.started_at, AssistedSession.id)
+    return keyset.newest_first(statement, key, page=page, after=after, before=before)
 
 
 def get(session_id: int) -> AssistedSession | None:

@@ -1,7 +1,7 @@
 """Staff audit of volunteers helping people: every session, who helped whom, with what consent,
 and what they did and were refused."""
 
-from flask import abort, render_template
+from flask import abort, render_template, request
 from flask_babel import lazy_gettext as _l
 
 from app import forms_engine
@@ -25,7 +25,9 @@ EVENT_LABELS = {
 def assisted_sessions():
     return render_template(
         "staff/assisted_sessions.html",
-        results=assisted.list_sessions(page=page_number()),
+        results=assisted.list_sessions(
+            page=page_number(), after=request.args.get("after"), before=request.args.get("before")
+        ),
         person_name=assisted.person_name,
         event_labels=EVENT_LABELS,
         language=current_language(),
