@@ -73,7 +73,11 @@ def send(client, definition: Definition, local_stripe, prefix: str = "/services"
     """Accept and send from check your answers, paying with a test card when the form is paid for.
     Returns (check your answers page, the last response: a redirect to the confirmation)."""
     check = client.get(f"{prefix}/{definition.id}/check-answers")
-    sent = client.post(f"{prefix}/{definition.id}/check-answers", {"csrf_token": check.csrf_token()})
+    data = {"csrf_token": check.csrf_token()}
+    quoted = check.soup.select_one("input[name=quoted_pence]")
+    if quoted is not None:
+        data["quoted_pence"] = quoted["value"]
+    sent = client.post(f"{prefix}/{definition.id}/check-answers", data)
     if definition.payment is None:
         assert sent.status == 302, sent.status
         return check, sent

@@ -232,6 +232,14 @@ def check_answers(form_id):
     language = current_language()
     form = questions.page_form([], language, formdata=request.form or None)
     if form.validate_on_submit() and definition.payment is not None:
+        quoted = request.form.get("quoted_pence")
+        if quoted is not None and paid_forms.price_has_changed(definition, found, quoted, language):
+            # Another permit at the address, a new tariff: never charge what the person has not seen.
+            flash(
+                _("The price has changed since you checked your answers. Check the new price, then continue."),
+                "important",
+            )
+            return redirect(url_for("forms.check_answers", form_id=form_id))
         return payment_routes.pay(definition, found, language)
     if form.validate_on_submit():
         try:

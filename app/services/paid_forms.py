@@ -46,6 +46,15 @@ def price(definition: Definition, answers: dict, language: str, *, user_id: int 
         return pricing.price_for(definition, form_model.settings_for(definition.id), answers, language, user_id=user_id)
 
 
+def price_has_changed(definition: Definition, found: FormJourney, quoted_pence: str, language: str) -> bool:
+    """Whether the total the person saw on check your answers (sent back with their confirmation)
+    is not what these answers cost now."""
+    now = price(definition, found.answers, language, user_id=found.user_id)
+    if now is None or not (quoted_pence.isascii() and quoted_pence.isdigit() and len(quoted_pence) < 12):
+        return True
+    return int(quoted_pence) != now.total_pence
+
+
 def collection_question(definition: Definition) -> Question | None:
     return next((q for q in definition.questions() if q.type == QuestionType.COLLECTION_DATE), None)
 

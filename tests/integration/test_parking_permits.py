@@ -260,3 +260,47 @@ def test_a_household_that_reached_its_limit_before_the_payment_arrived_is_refund
         paid.amount_pence,
         True,
     )  # in full
+
+
+def test_a_price_that_changed_after_check_your_answers_is_shown_again_before_any_payment(
+    app, client, resident, local_stripe
+):
+    """Another permit issued at the address between checking and paying makes this one the
+    household's second: the person sees the new price before anything is charged."""
+    walk(client, definition(app))
+    check = client.get(f"{FORM}/check-answers")
+    seen = check.soup.select_one("input[name=quoted_pence]")["value"]
+    assert seen == "5500"
+    today = date.today()
+    db.session.add(
+        ParkingPermit(
+            reference="HOME-1",
+            uprn=100000000001,
+            zone="A",
+            vrm="DM17MED",
+            vehicle={},
+            starts_at=permits.london_midnight(today),
+            ends_at=permits.london_midnight(today + timedelta(days=30)),
+            months=12,
+            price_pence=1,
+            quote={},
+            updated_at=utcnow(),
+        )
+    )
+    db.session.commit()
+    stale = client.post(f"{FORM}/check-answers", {"csrf_token": check.csrf_token(), "quoted_pence": seen}, expect=302)
+    assert stale.location.endswith(f"{FORM}/check-answers")
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Payment)) == 0
+    again = client.get(f"{FORM}/check-answers")
+    assert "The price has changed since you checked your answers" in again.text
+    new_total = again.soup.select_one("input[name=quoted_pence]")["value"]
+    assert int(new_total) > 5500
+    for hostile in ("", "abc", "-5500", "9" * 5000, "<b>1</b>"):
+        refused = client.post(
+            f"{FORM}/check-answers", {"csrf_token": again.csrf_token(), "quoted_pence": hostile}, expect=302
+        )
+        assert refused.location.endswith(f"{FORM}/check-answers")
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Payment)) == 0
+    send(client, definition(app), local_stripe)
+    paid = db.session.scalar(sa.select(Payment))
+    assert paid.amount_pence == int(new_total)
