@@ -4,20 +4,29 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from app.form_model.schema import Definition, Page
+from app.form_model.schema import Condition, Definition, Page
 
 CHECK_ANSWERS = "check-answers"
 
 
-def is_shown(page: Page, answers: dict) -> bool:
-    return all(condition.holds(answers.get(condition.question)) for condition in page.show_if)
+def condition_holds(definition: Definition, condition: Condition, answers: dict) -> bool:
+    kind = definition.question(condition.question).kind
+    return condition.holds(kind.condition_value(answers.get(condition.question)))
+
+
+def all_hold(definition: Definition, conditions: list[Condition], answers: dict) -> bool:
+    return all(condition_holds(definition, condition, answers) for condition in conditions)
+
+
+def is_shown(definition: Definition, page: Page, answers: dict) -> bool:
+    return all_hold(definition, page.show_if, answers)
 
 
 def shown_pages(definition: Definition, answers: dict) -> list[Page]:
     """The pages this person sees, in order, up to and including an exit page if they reach one."""
     pages = []
     for page in definition.pages:
-        if not is_shown(page, answers):
+        if not is_shown(definition, page, answers):
             continue
         pages.append(page)
         if page.exit is not None:
@@ -76,4 +85,4 @@ def summary(definition: Definition, answers: dict, language: str) -> list[Summar
 
 def is_urgent(definition: Definition, answers: dict) -> bool:
     conditions = definition.submit.urgent_if
-    return bool(conditions) and all(c.holds(answers.get(c.question)) for c in conditions)
+    return bool(conditions) and all_hold(definition, conditions, answers)

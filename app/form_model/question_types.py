@@ -60,7 +60,13 @@ class QuestionKind:
         return []
 
     def option_values(self, question: Question) -> list[str]:
+        """The values a condition on this question may test (its options, for choice questions)."""
         return [option.value for option in question.options]
+
+    def condition_value(self, answer):
+        """What show_if and urgent_if compare with option_values: the answer itself for choice
+        questions; a type whose answer is richer says which of its values conditions see."""
+        return answer
 
     # --- the web form (implemented by the engine's web side) ---------------------------------------
 

@@ -121,7 +121,7 @@ def submit(definition: Definition, found: FormJourney, *, language: str, receipt
 
 def _save_format_preference(definition: Definition, answers: dict, person: User) -> None:
     saving = definition.submit.save_format_preference
-    if saving is None or not all(condition.holds(answers.get(condition.question)) for condition in saving.when):
+    if saving is None or not journey.all_hold(definition, saving.when, answers):
         return
     chosen = saving.formats.get(answers.get(saving.format_question))
     if chosen is None:

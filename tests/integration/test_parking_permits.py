@@ -20,9 +20,9 @@ from app.models import (
     utcnow,
 )
 from app.services import working_days
-from app.services.parking import permits
+from app.services.parking import checks, permits
 from tests.factories import make_user, sign_in
-from tests.form_walk import send, walk
+from tests.form_walk import example_page_data, send, walk
 
 pytestmark = pytest.mark.db
 FORM = "/services/parking-permits"
@@ -103,8 +103,15 @@ def test_a_vehicle_typed_in_by_hand_waits_for_checks_at_a_provisional_price(app,
         "vehicle-colour": "Green",
         "vehicle-fuel_type": "PETROL",
     }
-    post_page(client, "vehicle", typed, expect=302)
+    asked = post_page(client, "vehicle", typed, expect=302)
+    # Typed in by hand: proof of keeping the vehicle is asked for next (not for a looked-up one).
+    assert asked.location.endswith(f"{FORM}/vehicle-evidence")
+    proof = definition(app).page("vehicle-evidence")
+    missing = post_page(client, "vehicle-evidence", {})
+    assert missing.error_summary == ["Select the proof that you keep the vehicle"]
+    post_page(client, "vehicle-evidence", example_page_data(proof), expect=302)
     check, sent = send(client, definition(app), local_stripe)
+    assert "Send us proof that you keep this vehicle" in check.text
     assert "Provisional price (Band 2) until we have checked your vehicle, 12 months" in check.text
     # Not "valid from the day it starts": the permit waits for checks, and the person is told so before paying.
     assert "this is a provisional price" not in check.text
@@ -118,6 +125,7 @@ def test_a_vehicle_typed_in_by_hand_waits_for_checks_at_a_provisional_price(app,
         8200,
         "awaiting-checks",
     )
+    assert [question for question, _file in checks.evidence_of(permit)] == ["vehicle-evidence"]
     page = client.get(f"{FORM}/permits/{permit.reference}")
     assert "Not valid yet: waiting for our checks" in page.text
 
@@ -304,3 +312,10 @@ def test_a_price_that_changed_after_check_your_answers_is_shown_again_before_any
     send(client, definition(app), local_stripe)
     paid = db.session.scalar(sa.select(Payment))
     assert paid.amount_pence == int(new_total)
+
+
+def test_a_looked_up_vehicle_is_not_asked_for_proof(app, client, resident, local_stripe):
+    seen = walk(client, definition(app))
+    headings = [page.h1 for page in seen]
+    assert "What is the vehicle's registration number?" in headings
+    assert "Send us proof that you keep this vehicle" not in headings

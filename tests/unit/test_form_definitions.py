@@ -246,3 +246,41 @@ def test_a_form_sharing_settings_needs_the_file_and_a_business_collection_needs_
     with pytest.raises(DefinitionError) as missing:
         load_services(definitions, settings_folder)
     assert "bulky-waste-business.yaml: settings_from: there is no settings file bulky-waste.yaml" in str(missing.value)
+
+
+VEHICLE_FORM = VALID.replace(
+    """        type: radios
+        label: {en: Which kind, cy: Pa fath}
+        error_name: {en: which kind, cy: pa fath}
+        options:
+          - {value: big, label: {en: Big, cy: Mawr}}
+          - {value: small, label: {en: Small, cy: Bach}}
+""",
+    """        type: vehicle
+        label: {en: Which vehicle, cy: Pa gerbyd}
+        error_name: {en: the vehicle, cy: y cerbyd}
+""",
+).replace("{question: kind, equals: big}", "{question: kind, equals: entered}")
+
+
+def test_a_condition_can_ask_where_a_vehicles_details_came_from(tmp_path):
+    """A form asks for proof only when the vehicle was typed in by hand: the vehicle type tells
+    conditions its source (dvla, entered or unchecked), and the checker knows those values."""
+    from app.form_model import journey
+
+    assert "type: vehicle" in VEHICLE_FORM
+    assert problems_for(tmp_path, VEHICLE_FORM) == []
+    assert "tiny.yaml: pages[1].show_if[0]: 'typed' is not an answer to 'kind'" in problems_for(
+        tmp_path, VEHICLE_FORM.replace("equals: entered", "equals: typed")
+    )
+    (tmp_path / "tiny.yaml").write_text(VEHICLE_FORM)
+    definition, _problems = parse(tmp_path / "tiny.yaml")
+    for answer, shown in (
+        ({"vrm": "ER19NFD", "source": "entered", "entered": {}}, True),
+        ({"vrm": "DM19LOW", "source": "dvla", "details": {}}, False),
+        ({"vrm": "DM19LOW", "source": "unchecked", "problem": "unavailable"}, False),
+        ("ER19NFD", False),  # never a bare string, but nothing breaks if it were
+        (None, False),
+    ):
+        pages = [page.id for page in journey.shown_pages(definition, {"kind": answer})]
+        assert pages == (["kind", "big"] if shown else ["kind"]), answer

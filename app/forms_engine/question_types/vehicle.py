@@ -313,6 +313,15 @@ class VehicleKind(QuestionKind):
     settings_model = VehicleSettings
     own_page = True
     template = "question_types/vehicle.html"
+    # Conditions test where the details came from, so a form can ask for proof only when the
+    # vehicle was typed in by hand: {question: vehicle, equals: entered}.
+    usable_in_conditions = True
+
+    def option_values(self, question: Question) -> list[str]:
+        return list(vehicle_answers.SOURCES)
+
+    def condition_value(self, answer):
+        return answer.get("source") if isinstance(answer, dict) else None
 
     def field(self, question: Question, context: FieldContext):
         label, hint = label_and_hint(question, context.language)
