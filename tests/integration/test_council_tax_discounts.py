@@ -249,3 +249,13 @@ def test_staff_assess_a_council_tax_reduction_and_the_person_hears_the_outcome(o
             sa.select(OutboundMessage).where(OutboundMessage.recipient == "payer@example.com")
         )
         assert any("accepted your application" in message.body for message in messages)
+
+
+def test_in_welsh(owner, client, app):
+    client.raw.set_cookie("doorstep_language", "cy")
+    links_found = client.get("/services/council-tax").soup.select_one("#discount-forms").get_text(" ", strip=True)
+    assert "Gwneud cais am ostyngiad person sengl" in links_found
+    check = walk(client, app, "council-tax-student", who_studies=["everyone"], course_start=day(date(2026, 10, 1)))
+    assert "Beth mae hyn yn ei wneud i'ch bil ar gyfer 2026-27: ein hamcangyfrif" in check.text
+    assert rows(check)["Eich bil ar ôl y newid"] == "£323.58"
+    assert "Amcangyfrif yw hwn" in check.text
