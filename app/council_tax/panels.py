@@ -7,6 +7,7 @@ from __future__ import annotations
 from flask import render_template
 from flask_login import current_user
 
+from app.form_model import journey
 from app.forms_engine import panels
 from app.services import cases
 from app.services.council_tax import adapter, discounts
@@ -21,7 +22,7 @@ def _change_panel(definition, found, language):
         adapter.revenues(),
         current_user,
         definition,
-        found.answers,
+        journey.submitted_answers(definition, found.answers),  # as they will be sent
         settings=council_tax_settings.current(),
         today=cases.london_today(),
     )

@@ -228,7 +228,7 @@ def hand_to_revenues(definition: Definition, case: Case, journey) -> CouncilTaxR
         adapter.revenues(),
         user,
         definition,
-        journey.answers,
+        case.answers,  # the answers on the route taken (none left behind by a changed route)
         settings=council_tax_settings.current(),
         today=cases.london_today(),
     )
@@ -242,7 +242,7 @@ def hand_to_revenues(definition: Definition, case: Case, journey) -> CouncilTaxR
             "form": definition.id,
             "form_version": definition.version,
             "case_reference": case.reference,
-            "answers": journey.answers,
+            "answers": case.answers,
             "estimate": _effect_details(found),
         },
     )
