@@ -78,7 +78,10 @@ def create_app(overrides: dict | None = None, environ: dict | None = None) -> Fl
         parking,
         street_reports,
     )
-    from app.services.council_tax import paying  # noqa: F401  (what happens once council tax is paid)
+    from app.services.council_tax import (  # noqa: F401  (what happens once council tax is paid; applications)
+        discounts,
+        paying,
+    )
 
     forms_engine.init_app(app)
 

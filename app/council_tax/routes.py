@@ -12,7 +12,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, s
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from app.council_tax import forms, wording
+from app.council_tax import forms, panels, wording  # noqa: F401  (panels registers the estimate on check your answers)
 from app.i18n import current_language
 from app.money import parse_pounds, pounds
 from app.services import cases, gazetteer, payments

@@ -24,7 +24,7 @@ if TYPE_CHECKING:
 
 # Modules that register the types every council has. Imported the first time a type is looked up,
 # so the definitions model works on its own (the CLI checker, unit tests) as well as in the app.
-KIND_MODULES = ["app.forms_engine.question_types", "app.parking.question_types"]
+KIND_MODULES = ["app.forms_engine.question_types", "app.parking.question_types", "app.council_tax.question_types"]
 
 # Settings a definition can give a question at the top level, for the types that use them.
 COMMON_SETTINGS = {"id", "type", "label", "hint", "error_name", "optional", "account_field"}

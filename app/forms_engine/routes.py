@@ -8,6 +8,7 @@ from flask_login import current_user
 from werkzeug.datastructures import CombinedMultiDict
 
 from app import forms_engine
+from app.extensions import db
 from app.form_model import journey, question_types
 from app.form_model.schema import Definition
 from app.forms_engine import panels, questions
@@ -245,6 +246,7 @@ def check_answers(form_id):
         try:
             cases.submit(definition, found, language=language)
         except ServiceError:
+            db.session.rollback()  # a submit action refused (an answer no longer holds): no half-made case
             flash(_("This form has changed since you started it. Check your answers again."), "important")
             return redirect(url_for("forms.begin", form_id=form_id))
         return redirect(url_for("forms.confirmation", form_id=form_id))

@@ -15,6 +15,9 @@ class RequestKind(enum.StrEnum):
     TWELVE_INSTALMENTS = "twelve_instalments"  # pay this year's bill in 12 monthly instalments
     PAPERLESS_BILLS = "paperless_bills"  # bills by email instead of post (e-billing), or back to paper
     MOVING_OUT = "moving_out"  # the person is leaving the property: the date and where to send the final bill
+    # A discount, exemption or Council Tax Reduction applied for (or a discount ending) through a form
+    # definition: its id and answers (app/services/council_tax/discounts.py)
+    DISCOUNT_APPLICATION = "discount_application"
 
 
 class BatchStatus(enum.StrEnum):

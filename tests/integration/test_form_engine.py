@@ -27,6 +27,7 @@ from app.models import (
     utcnow,
 )
 from app.services import form_journeys
+from tests.council_tax_accounts import asks_for_an_account, link_an_account
 from tests.factories import make_user, sign_in
 from tests.form_walk import example_page_data, example_route, follow_payment, send, walk
 from tests.pages import PageClient
@@ -51,6 +52,8 @@ def sign_in_unless_guests_may(client, definition, user=None):
     if definition.allows_guests:
         return
     person = user or make_user(email="person@example.com")
+    if asks_for_an_account(definition):  # a council tax form: one of the person's linked accounts
+        link_an_account(person)
     sign_in(client, person)
     if Audience.ORGANISATIONS in definition.who_can_use and Audience.RESIDENTS not in definition.who_can_use:
         organisation = Organisation(name="Example Ltd")

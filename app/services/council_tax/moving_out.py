@@ -21,9 +21,9 @@ from app.extensions import db
 from app.models import User
 from app.models.council_tax import CouncilTaxAccount
 from app.models.council_tax_requests import CouncilTaxRequest, RequestKind
-from app.services.council_tax import moving_out_case
+from app.services.council_tax import estimates, moving_out_case
 from app.services.council_tax.adapter import RevenuesAdapter
-from app.services.council_tax.bill import FinancialYear, apportion
+from app.services.council_tax.bill import FinancialYear
 from app.services.council_tax.settings import CouncilTaxSettings
 from app.services.council_tax.statement import year_bill
 from app.services.errors import ServiceError
@@ -102,10 +102,7 @@ def estimate(revenues: RevenuesAdapter, account: CouncilTaxAccount, moving_out_o
             ),
             field="moving_out_on",
         )
-    charge = 0
-    for line in charges:
-        end = min(line.end, moving_out_on)
-        charge += sum(apportion(line.annual_charge_pence, year, _stretches(line.start, end, bill.reductions)))
+    charge = estimates.charge_pence(bill, up_to=moving_out_on)
     return FinalBillEstimate(
         year_label=year.label,
         liable_from=charges[0].start,
@@ -115,23 +112,6 @@ def estimate(revenues: RevenuesAdapter, account: CouncilTaxAccount, moving_out_o
         charge_pence=charge,
         paid_pence=bill.paid_pence,
     )
-
-
-def _stretches(start: date, end: date, reductions) -> list[tuple[date, date, int]]:
-    """(first day, last day, percent off) over a charge period, split where a discount starts or
-    ends (the record's discounts do not overlap)."""
-    cuts = {start}
-    for found in reductions:
-        for day in (found.period_start, found.period_end + timedelta(days=1)):
-            if start < day <= end:
-                cuts.add(day)
-    days = sorted(cuts)
-    stretches = []
-    for index, first in enumerate(days):
-        last = days[index + 1] - timedelta(days=1) if index + 1 < len(days) else end
-        applying = next((r for r in reductions if r.period_start <= first <= r.period_end), None)
-        stretches.append((first, last, applying.percent if applying else 0))
-    return stretches
 
 
 def working_days(settings: CouncilTaxSettings | None) -> int:
