@@ -15,6 +15,8 @@ class RequestKind(enum.StrEnum):
     TWELVE_INSTALMENTS = "twelve_instalments"  # pay this year's bill in 12 monthly instalments
     PAPERLESS_BILLS = "paperless_bills"  # bills by email instead of post (e-billing), or back to paper
     MOVING_OUT = "moving_out"  # the person is leaving the property: the date and where to send the final bill
+    DIRECT_DEBIT = "direct_debit_instruction"  # set up or change a Direct Debit: the back office lodges it with Bacs
+    CREDIT_REFUND = "credit_refund"  # pay (part of) a credit balance back to the person's bank account
 
 
 class BatchStatus(enum.StrEnum):
