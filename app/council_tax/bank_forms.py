@@ -58,9 +58,7 @@ class BankDetailsForm(BaseForm):
             raise ValidationError(_l("Account number must be between 6 and 8 digits"))
         sort_code = bank_details.clean_sort_code(self.sort_code.data)
         if sort_code and not bank_details.modulus_check(sort_code, bank_details.clean_account_number(field.data)):
-            raise ValidationError(
-                _l("Check the sort code and account number: together they are not a UK bank account")
-            )
+            raise ValidationError(_l("Check the sort code and account number: together they are not a UK bank account"))
 
     def cleaned(self) -> tuple[str, str, str]:
         """(holder, 6-digit sort code, 8-digit account number), once the form is valid."""

@@ -72,9 +72,7 @@ def direct_debit(account_ref):
         if form.sole_authority.data == "no":
             return render_template("council_tax/direct_debit_paper.html", **page_values(account=account))
         instruction = _instruction(form)
-        first = direct_debits.first_payment_on(
-            cases.london_today(), instruction.payment_day, _lead_working_days()
-        )
+        first = direct_debits.first_payment_on(cases.london_today(), instruction.payment_day, _lead_working_days())
         return render_template(
             "council_tax/direct_debit_check.html",
             **page_values(account=account, form=form, instruction=instruction, first_payment_on=first),
@@ -109,7 +107,9 @@ def direct_debit_sent(account_ref):
         abort(404)
     return render_template(
         "council_tax/direct_debit_sent.html",
-        **page_values(account=account, sent=sent, first_payment_on=date.fromisoformat(sent.details["first_payment_on"])),
+        **page_values(
+            account=account, sent=sent, first_payment_on=date.fromisoformat(sent.details["first_payment_on"])
+        ),
     )
 
 

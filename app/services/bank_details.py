@@ -99,9 +99,7 @@ def _passes(rule: Rule, sort_code: str, account: str) -> bool:
         return True  # a foreign currency account: it cannot be checked
     if rule.exception == 2 and at["a"] != 0:
         weights = (
-            [0, 0, 0, 0, 0, 0, 0, 0, 8, 7, 10, 9, 3, 1]
-            if at["g"] == 9
-            else [0, 0, 1, 2, 5, 3, 6, 4, 8, 7, 10, 9, 3, 1]
+            [0, 0, 0, 0, 0, 0, 0, 0, 8, 7, 10, 9, 3, 1] if at["g"] == 9 else [0, 0, 1, 2, 5, 3, 6, 4, 8, 7, 10, 9, 3, 1]
         )
     if (rule.exception == 7 and at["g"] == 9) or (
         rule.exception == 10 and (at["a"], at["b"]) in ((0, 9), (9, 9)) and at["g"] == 9

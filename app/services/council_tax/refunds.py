@@ -12,9 +12,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cache
 
-from flask_babel import gettext as _
-
 import sqlalchemy as sa
+from flask_babel import gettext as _
 
 from app.extensions import db
 from app.form_model.schema import Definition
@@ -172,5 +171,3 @@ def for_person(user: User, account: CouncilTaxAccount, reference: str) -> Case |
     if case is None or case.service_id != SERVICE_ID or case.user_id != user.id:
         return None
     return case if case.answers.get("account_reference") == account.reference else None
-
-

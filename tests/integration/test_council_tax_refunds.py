@@ -1,0 +1,135 @@
+"""Asking for a credit balance back: only when the record shows a credit, the whole credit or less,
+to a bank account checked like a Direct Debit's; a case for the revenues team with a due date, the
+request in the export (then only the last digits kept), and no second request while one waits."""
+
+import json
+
+import pytest
+import sqlalchemy as sa
+
+from app.extensions import db
+from app.models import Case, CaseStatus, CouncilTaxRequest, RequestKind
+from app.services.council_tax import export
+from tests.factories import sign_in
+from tests.integration.test_council_tax_import import ACCOUNT_A, ACCOUNT_B
+from tests.integration.test_council_tax_links import account_url, imported, in_app, linked, person  # noqa: F401
+
+pytestmark = pytest.mark.db
+
+REFUND = account_url(ACCOUNT_B) + "/refund"
+GOOD = {
+    "what": "all",
+    "other_amount": "",
+    "account_holder": "Sam Patel",
+    "sort_code": "200000",
+    "account_number": "55779911",
+}
+
+
+@pytest.fixture
+def payer(imported, client, app):  # noqa: F811
+    someone = person(app)
+    linked(app, someone, reference=ACCOUNT_B, key="ZZZZ9999", postcode="DM1 2CD")
+    sign_in(client, someone)
+    return someone
+
+
+def requests_count(app):
+    return in_app(app, lambda: db.session.scalar(sa.select(sa.func.count(CouncilTaxRequest.id))))
+
+
+def test_a_payer_in_credit_asks_for_it_back_once_and_it_is_exported(payer, client, app, tmp_path):
+    account = client.get(account_url(ACCOUNT_B))
+    link = account.soup.select_one("#refund-link a")
+    assert link.get_text(strip=True) == "Ask for your credit of £15.00 back"
+    page = client.get(REFUND)
+    assert "£15.00 in credit" in page.soup.select_one("#credit").text
+    sent = client.submit(REFUND, {**GOOD, "what": "other", "other_amount": "12.50"})
+    confirmation = client.follow(sent)
+    reference = confirmation.soup.select_one("#reference").get_text(strip=True)
+    assert "£12.50" in confirmation.text
+    with app.app_context():
+        case = db.session.scalar(sa.select(Case).where(Case.reference == reference))
+        assert case.team == "revenues" and case.due_date is not None and case.user_id == payer.id
+        assert "55779911" not in json.dumps(case.answers)  # staff see only the last digits
+        assert "ending 9911" in case.answers["bank_account"]
+        [request] = db.session.scalars(sa.select(CouncilTaxRequest))
+        assert request.kind == RequestKind.CREDIT_REFUND
+        assert (request.details["amount_pence"], request.details["case_reference"]) == (1250, reference)
+        assert request.details["due_on"] == case.due_date.isoformat()
+    assert reference in client.get("/account/requests").text
+    waiting = client.get(REFUND)
+    assert waiting.soup.select_one("#refusal")["data-refusal"] == "waiting" and not waiting.soup.select("main form")
+    assert reference in client.get(account_url(ACCOUNT_B)).soup.select_one("#refund-link").text
+    token = client.get("/services/council-tax/link").csrf_token()
+    client.post(REFUND, {**GOOD, "csrf_token": token}, expect=200)
+    assert requests_count(app) == 1  # not sent twice
+    with app.app_context():
+        [written] = export.export(tmp_path, commit=db.session.commit)
+        [line] = [json.loads(text) for text in written.path.read_text().splitlines()]
+        assert (line["kind"], line["details"]["account_number"], line["details"]["amount_pence"]) == (
+            "credit_refund",
+            "55779911",
+            1250,
+        )
+        assert "account_number" not in db.session.scalar(sa.select(CouncilTaxRequest)).details
+        db.session.scalar(sa.select(Case)).status = CaseStatus.CLOSED
+        db.session.commit()
+    assert client.get(REFUND).soup.select_one("main form") is not None  # dealt with: may ask again
+
+
+@pytest.mark.parametrize(
+    "changes, field, message",
+    [
+        ({"what": ""}, "what", "Select how much you want back"),
+        ({"what": "other", "other_amount": ""}, "other_amount", "Enter the amount you want back"),
+        ({"what": "other", "other_amount": "£<b>5"}, "other_amount", "Enter an amount in pounds, like 5 or 12.50"),
+        (
+            {"what": "other", "other_amount": "15.01"},
+            "other_amount",
+            "Enter an amount no more than your credit of £15.00",
+        ),
+        (
+            {"what": "other", "other_amount": "999999999"},
+            "other_amount",
+            "Enter an amount no more than your credit of £15.00",
+        ),
+        ({"what": "other", "other_amount": "0"}, "other_amount", "Enter an amount more than £0"),
+        ({"sort_code": "abcdef"}, "sort_code", "Enter a valid sort code, like 20-00-00"),
+        (
+            {"account_number": "55779912"},
+            "account_number",
+            "Check the sort code and account number: together they are not a UK bank account",
+        ),
+    ],
+)
+def test_bad_or_hostile_input_is_refused_next_to_its_field(payer, client, app, changes, field, message):
+    page = client.submit(REFUND, {**GOOD, **changes}, expect=200)
+    assert page.error_for(field) == message
+    assert page.value_of("account_holder") == "Sam Patel"
+    assert requests_count(app) == 0
+
+
+def test_an_account_not_in_credit_cannot_ask(imported, client, app):  # noqa: F811
+    someone = person(app)
+    linked(app, someone)
+    sign_in(client, someone)
+    assert client.get(account_url(ACCOUNT_A)).soup.select_one("#refund-link") is None
+    page = client.get(account_url(ACCOUNT_A) + "/refund")
+    assert page.soup.select_one("#refusal")["data-refusal"] == "no_credit"
+    token = client.get("/services/council-tax/link").csrf_token()
+    client.post(account_url(ACCOUNT_A) + "/refund", {**GOOD, "csrf_token": token}, expect=200)
+    assert requests_count(app) == 0
+
+
+def test_nobody_else_asks_or_sees_the_confirmation(payer, client, app):
+    client.post(REFUND, GOOD, expect=400)  # no CSRF token
+    reference = client.follow(client.submit(REFUND, GOOD)).soup.select_one("#reference").get_text(strip=True)
+    stranger = type(client)(app.test_client())
+    sign_in(stranger, person(app))
+    stranger.get(REFUND, expect=404)
+    stranger.get(f"{REFUND}/sent/{reference}", expect=404)
+    token = stranger.get("/services/council-tax/link").csrf_token()
+    stranger.post(REFUND, {**GOOD, "csrf_token": token}, expect=404)
+    client.get(f"{REFUND}/sent/XX-{'9' * 5000}", expect=404)
+    assert requests_count(app) == 1
