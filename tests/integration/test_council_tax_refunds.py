@@ -3,14 +3,19 @@ to a bank account checked like a Direct Debit's; a case for the revenues team wi
 request in the export (then only the last digits kept), and no second request while one waits."""
 
 import json
+import threading
+from datetime import UTC, date, datetime
 
 import pytest
 import sqlalchemy as sa
 
 from app.extensions import db
-from app.models import Case, CaseStatus, CouncilTaxRequest, RequestKind
-from app.services.council_tax import export
-from tests.factories import sign_in
+from app.models import Case, CaseStatus, CouncilTaxRequest, RequestKind, User
+from app.models.council_tax import AccountStatus, CouncilTaxAccount, CouncilTaxProperty, PaymentMethod
+from app.services.council_tax import export, refunds
+from app.services.council_tax.direct_debits import BankAccount
+from app.services.errors import ServiceError
+from tests.factories import make_user, sign_in
 from tests.integration.test_council_tax_import import ACCOUNT_A, ACCOUNT_B
 from tests.integration.test_council_tax_links import account_url, imported, in_app, linked, person  # noqa: F401
 
@@ -133,3 +138,97 @@ def test_nobody_else_asks_or_sees_the_confirmation(payer, client, app):
     stranger.post(REFUND, {**GOOD, "csrf_token": token}, expect=404)
     client.get(f"{REFUND}/sent/XX-{'9' * 5000}", expect=404)
     assert requests_count(app) == 1
+
+
+RACERS = 10
+RACE_REFERENCE = "79990001"  # no other test uses it
+
+
+def test_ten_sends_at_once_ask_for_one_refund(app):
+    """Each in its own connection and committed transaction, as ten requests at once would be."""
+    with app.app_context():
+        place = CouncilTaxProperty(
+            property_ref="RACE-REFUND",
+            line_1="9 Race Street",
+            town="Demoton",
+            postcode="DM9 9ZZ",
+            postcode_key="DM99ZZ",
+            band="A",
+            source_hash="x",
+        )
+        db.session.add(place)
+        db.session.flush()
+        account = CouncilTaxAccount(
+            reference=RACE_REFERENCE,
+            property_id=place.id,
+            status=AccountStatus.CLOSED,
+            liable_from=date(2020, 1, 1),
+            payment_method=PaymentMethod.CASH,
+            instalments_per_year=10,
+            balance_pence=-2000,
+            online_key_hash="x",
+            source_hash="x",
+            extracted_at=datetime(2026, 11, 23, tzinfo=UTC),
+        )
+        db.session.add(account)
+        racer = make_user()
+        db.session.commit()
+        account_id, racer_id = account.id, racer.id
+    start_line = threading.Barrier(RACERS)
+    outcomes = []
+
+    def run():
+        with app.test_request_context():
+            start_line.wait()
+            try:
+                refunds.ask(
+                    db.session.get(User, racer_id),
+                    db.session.get(CouncilTaxAccount, account_id),
+                    refunds.Refund(2000, BankAccount("Sam Patel", "200000", "55779911")),
+                    due_in_days=10,
+                    language="en",
+                )
+                db.session.commit()
+                outcomes.append("asked")
+            except ServiceError as error:
+                db.session.rollback()
+                outcomes.append(error.message)
+            except Exception as error:  # noqa: BLE001  (any other failure must show in the assertion)
+                db.session.rollback()
+                outcomes.append(repr(error))
+
+    threads = [threading.Thread(target=run) for _ in range(RACERS)]
+    try:
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=60)
+        waiting = "You have already asked for a refund. Our council tax team is dealing with it"
+        assert sorted(outcomes) == sorted(["asked"] + [waiting] * (RACERS - 1)), outcomes
+        with app.app_context():
+            assert (
+                db.session.scalar(
+                    sa.select(sa.func.count(CouncilTaxRequest.id)).where(
+                        CouncilTaxRequest.account_reference == RACE_REFERENCE
+                    )
+                )
+                == 1
+            )
+    finally:
+        with app.app_context():
+            references = list(
+                db.session.scalars(
+                    sa.select(CouncilTaxRequest.details["case_reference"].as_string()).where(
+                        CouncilTaxRequest.account_reference == RACE_REFERENCE
+                    )
+                )
+            )
+            db.session.execute(
+                sa.delete(CouncilTaxRequest).where(CouncilTaxRequest.account_reference == RACE_REFERENCE)
+            )
+            for case in db.session.scalars(sa.select(Case).where(Case.reference.in_(references))):
+                db.session.delete(case)
+            db.session.execute(sa.delete(CouncilTaxAccount).where(CouncilTaxAccount.id == account_id))
+            db.session.execute(sa.delete(CouncilTaxProperty).where(CouncilTaxProperty.property_ref == "RACE-REFUND"))
+            db.session.execute(sa.delete(User).where(User.id == racer_id))
+            db.session.commit()

@@ -118,6 +118,9 @@ def check_amount(account: CouncilTaxAccount, amount_pence: int) -> None:
 def ask(user: User, account: CouncilTaxAccount, refund: Refund, *, due_in_days: int, language: str) -> Case:
     """Opens the revenues team's case and queues the request for the export. Raises ServiceError
     when the account is not in credit, a refund is already waiting, or the amount is wrong."""
+    # One at a time per account: two sends at once (two tabs, a double click) must not both pass
+    # the "already waiting" check.
+    db.session.execute(sa.select(CouncilTaxAccount.id).where(CouncilTaxAccount.id == account.id).with_for_update())
     if credit_pence(account) <= 0:
         raise ServiceError(_("This account is not in credit, so there is nothing to refund"))
     if waiting(account) is not None:
