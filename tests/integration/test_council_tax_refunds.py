@@ -10,7 +10,7 @@ import pytest
 import sqlalchemy as sa
 
 from app.extensions import db
-from app.models import Case, CaseStatus, CouncilTaxRequest, RequestKind, User
+from app.models import Case, CaseStatus, CouncilTaxRequest, OutboundMessage, RequestKind, Role, User
 from app.models.council_tax import AccountStatus, CouncilTaxAccount, CouncilTaxProperty, PaymentMethod
 from app.services.council_tax import export, refunds
 from app.services.council_tax.direct_debits import BankAccount
@@ -62,6 +62,9 @@ def test_a_payer_in_credit_asks_for_it_back_once_and_it_is_exported(payer, clien
         assert request.kind == RequestKind.CREDIT_REFUND
         assert (request.details["amount_pence"], request.details["case_reference"]) == (1250, reference)
         assert request.details["due_on"] == case.due_date.isoformat()
+        message = db.session.scalar(sa.select(OutboundMessage).where(OutboundMessage.recipient == payer.email))
+        assert reference in message.subject and "pay the refund into your bank account" in message.body
+        assert "55779911" not in message.body
     assert reference in client.get("/account/requests").text
     waiting = client.get(REFUND)
     assert waiting.soup.select_one("#refusal")["data-refusal"] == "waiting" and not waiting.soup.select("main form")
@@ -232,3 +235,15 @@ def test_ten_sends_at_once_ask_for_one_refund(app):
             db.session.execute(sa.delete(CouncilTaxProperty).where(CouncilTaxProperty.property_ref == "RACE-REFUND"))
             db.session.execute(sa.delete(User).where(User.id == racer_id))
             db.session.commit()
+
+
+def test_the_revenues_team_sees_the_refund_in_the_staff_inbox_with_only_the_last_digits(payer, client, app):
+    reference = client.follow(client.submit(REFUND, GOOD)).soup.select_one("#reference").get_text(strip=True)
+    staff = type(client)(app.test_client())
+    sign_in(staff, person(app, role=Role.STAFF))
+    inbox = staff.get("/staff/cases?service=council-tax-credit-refund")
+    assert reference in inbox.text and "Council tax: refund of a credit" in inbox.text
+    case = staff.get(f"/staff/cases/{reference}")
+    assert "£15.00" in case.text and "account number ending 9911" in case.text and "Sam Patel" in case.text
+    assert "55779911" not in case.html
+    assert "Council tax: refund of a credit" in client.get("/account/requests").text

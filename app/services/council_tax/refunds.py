@@ -151,6 +151,7 @@ def ask(user: User, account: CouncilTaxAccount, refund: Refund, *, due_in_days: 
     )
     cases.add_with_unique_reference(case)
     case.events.append(CaseEvent(kind=CaseEventKind.SUBMITTED, status=case.status))
+    cases.send_confirmation(definition(), case)
     db.session.add(
         CouncilTaxRequest(
             kind=RequestKind.CREDIT_REFUND,
