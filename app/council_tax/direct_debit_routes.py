@@ -65,6 +65,8 @@ def _instruction(form: bank_forms.DirectDebitForm) -> direct_debits.Instruction:
 def direct_debit(account_ref):
     """The bank account, payment day and instalments; then the check page (or the paper mandate)."""
     account = linked_or_404(account_ref)
+    if account.liable_to is not None:  # no instalments left to collect
+        return render_template("council_tax/direct_debit_ended.html", **page_values(account=account))
     # "Change" on the check page sends the answers back here to be shown again, not checked.
     changing_answers = request.method == "POST" and "change" in request.form
     form = _direct_debit_form()
@@ -84,6 +86,8 @@ def direct_debit(account_ref):
 @login_required
 def direct_debit_confirm(account_ref):
     account = linked_or_404(account_ref)
+    if account.liable_to is not None:
+        return render_template("council_tax/direct_debit_ended.html", **page_values(account=account))
     form = _direct_debit_form()
     if not form.validate_on_submit() or form.sole_authority.data != "yes":
         # Changed in the page or out of date: back to the questions, with what was sent.

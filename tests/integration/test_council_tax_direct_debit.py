@@ -9,6 +9,7 @@ import sqlalchemy as sa
 
 from app.extensions import db
 from app.models import CouncilTaxRequest, RequestKind
+from app.models.council_tax import CouncilTaxAccount, PaymentMethod
 from app.services.council_tax import export
 from tests.factories import sign_in
 from tests.integration.test_council_tax_import import ACCOUNT_A, ACCOUNT_B
@@ -175,13 +176,33 @@ def test_change_your_answers_shows_them_again(owner, client, app):
     assert requests_count(app) == 0
 
 
-def test_a_cash_payer_is_offered_to_set_one_up(imported, client, app):  # noqa: F811
+def test_a_cash_payer_is_offered_to_set_one_up(owner, client, app):
+    with app.app_context():
+        db.session.execute(
+            sa.update(CouncilTaxAccount)
+            .where(CouncilTaxAccount.reference == ACCOUNT_A)
+            .values(payment_method=PaymentMethod.CASH, payment_day=None)
+        )
+        db.session.commit()
+    link = client.get(account_url(ACCOUNT_A)).soup.select_one("#direct-debit-link")
+    assert link.get_text(strip=True) == "Set up a Direct Debit"
+    assert client.get(DD).h1 == "Set up a Direct Debit"
+    check = client.submit(DD, GOOD, expect=200)
+    client.post(CONFIRM, hidden_values(check), expect=302)
+    with app.app_context():
+        assert db.session.scalar(sa.select(CouncilTaxRequest)).details["change"] is False
+
+
+def test_an_account_that_has_ended_is_not_offered_one(imported, client, app):  # noqa: F811
     someone = person(app)
     linked(app, someone, reference=ACCOUNT_B, key="ZZZZ9999", postcode="DM1 2CD")
     sign_in(client, someone)
-    assert client.get(account_url(ACCOUNT_B)).soup.select_one("#direct-debit-link") is None  # it has ended
+    assert client.get(account_url(ACCOUNT_B)).soup.select_one("#direct-debit-link") is None
     page = client.get(account_url(ACCOUNT_B) + "/direct-debit")
-    assert page.h1 == "Set up a Direct Debit"
+    assert page.soup.select_one("#ended") is not None and not page.soup.select("main form")
+    token = client.get("/services/council-tax/link").csrf_token()
+    client.post(account_url(ACCOUNT_B) + "/direct-debit/confirm", {**GOOD, "csrf_token": token}, expect=200)
+    assert requests_count(app) == 0
 
 
 def test_nobody_else_sees_or_sends_for_someone_else_s_account(owner, client, app):
