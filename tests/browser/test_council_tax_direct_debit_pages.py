@@ -38,6 +38,20 @@ def link_an_account_in_credit(live) -> str:
     return in_credit
 
 
+def link_an_account_that_has_ended(live) -> str:
+    with live.app.test_request_context():
+        resident = db.session.scalar(sa.select(User).where(User.email == demo.DEMO_ACCOUNTS[0].email))
+        ended = db.session.scalar(
+            sa.select(CouncilTaxAccount.reference)
+            .where(CouncilTaxAccount.liable_to.is_not(None))
+            .order_by(CouncilTaxAccount.reference)
+            .limit(1)
+        )
+        links.link_demo_account(resident, ended)
+        db.session.commit()
+    return ended
+
+
 def close_refund_cases(live) -> None:
     with live.app.app_context():
         db.session.execute(
@@ -58,6 +72,7 @@ def fill(driver, values: dict, radios: tuple[str, ...] = ()) -> None:
 def test_the_direct_debit_and_refund_pages_in_every_state_pass_axe(live, browsers, recorder):
     in_credit = link_an_account_in_credit(live)
     refund = ACCOUNTS + in_credit + "/refund"
+    ended = ACCOUNTS + link_an_account_that_has_ended(live) + "/direct-debit"
     failures = []
 
     def check(driver, width, label, *, errors=False, showing=None):
@@ -104,6 +119,8 @@ def test_the_direct_debit_and_refund_pages_in_every_state_pass_axe(live, browser
             if not driver.find_elements(By.ID, "direct-debit-sent"):
                 failures.append(f"{width} {language}: the account page does not say the instruction was sent")
             check(driver, width, f"{language} account page, Direct Debit instruction sent")
+            driver.get(live.url + ended)
+            check(driver, width, f"{language} Direct Debit, account ended", showing="#ended")
             close_refund_cases(live)
             driver.get(live.url + refund)
             press(driver, "main form button")
