@@ -15,6 +15,21 @@ EXAMPLE_SORT_CODE = "20-00-00"
 EXAMPLE_ACCOUNT_NUMBER = "55779911"
 
 
+_REFUND_WHAT = GovRadioField(
+    _l("How much do you want back?"),
+    choice_message=_l("Select how much you want back"),
+    choices=[("all", _l("All of the credit")), ("other", _l("Another amount"))],
+)
+_REFUND_OTHER_AMOUNT = text_field(
+    _l("Amount, in pounds"),
+    required_message=None,
+    max_length=20,
+    too_long_message=_l("Enter an amount in pounds, like 5 or 12.50"),
+    hint=_l("Only if you chose another amount. For example, 5 or 12.50"),
+    spellcheck=False,
+)
+
+
 def _account_holder():
     found = text_field(
         _l("Name on the account"),
@@ -92,19 +107,9 @@ class DirectDebitForm(BankDetailsForm):
 
 
 class RefundForm(BankDetailsForm):
-    what = GovRadioField(
-        _l("How much do you want back?"),
-        choice_message=_l("Select how much you want back"),
-        choices=[("all", _l("All of the credit")), ("other", _l("Another amount"))],
-    )
-    other_amount = text_field(
-        _l("Amount, in pounds"),
-        required_message=None,
-        max_length=20,
-        too_long_message=_l("Enter an amount in pounds, like 5 or 12.50"),
-        hint=_l("Only if you chose another amount. For example, 5 or 12.50"),
-        spellcheck=False,
-    )
+    # Made before the bank fields, so the error summary lists them in the page's order.
+    what = _REFUND_WHAT
+    other_amount = _REFUND_OTHER_AMOUNT
 
     def validate_other_amount(self, field):
         if self.what.data != "other":

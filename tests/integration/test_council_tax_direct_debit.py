@@ -226,3 +226,15 @@ def test_in_welsh(owner, client):
     client.raw.set_cookie("doorstep_language", "cy")
     page = client.get(DD)
     assert page.h1 == "Newid eich Debyd Uniongyrchol"
+
+
+def test_the_error_summary_follows_the_page_s_order(owner, client):
+    page = client.submit(DD, {})
+    assert page.error_summary == [
+        "Enter the name on the account",
+        "Enter a sort code, like 20-00-00",
+        "Enter an account number, like 55779911",
+        "Select yes if you can authorise debits from this account on your own",
+        "Select the day of the month you want to pay on",
+        "Select 10 or 12 instalments",
+    ]

@@ -247,3 +247,13 @@ def test_the_revenues_team_sees_the_refund_in_the_staff_inbox_with_only_the_last
     assert "£15.00" in case.text and "account number ending 9911" in case.text and "Sam Patel" in case.text
     assert "55779911" not in case.html
     assert "Council tax: refund of a credit" in client.get("/account/requests").text
+
+
+def test_the_error_summary_follows_the_page_s_order(payer, client):
+    page = client.submit(REFUND, {"what": "", "account_holder": "", "sort_code": "", "account_number": ""})
+    assert page.error_summary == [
+        "Select how much you want back",
+        "Enter the name on the account",
+        "Enter a sort code, like 20-00-00",
+        "Enter an account number, like 55779911",
+    ]
