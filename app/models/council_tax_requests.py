@@ -18,6 +18,8 @@ class RequestKind(enum.StrEnum):
     # A discount, exemption or Council Tax Reduction applied for (or a discount ending) through a form
     # definition: its id and answers (app/services/council_tax/discounts.py)
     DISCOUNT_APPLICATION = "discount_application"
+    DIRECT_DEBIT = "direct_debit_instruction"  # set up or change a Direct Debit: the back office lodges it with Bacs
+    CREDIT_REFUND = "credit_refund"  # pay (part of) a credit balance back to the person's bank account
 
 
 class BatchStatus(enum.StrEnum):

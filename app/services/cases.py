@@ -178,6 +178,11 @@ def next_steps(definition: Definition, case: Case) -> str:
         return submit_actions.next_steps(definition, case) or definition.submit.confirmation.get(case.language)
 
 
+def send_confirmation(definition: Definition, case: Case) -> None:
+    """The "we have your request" message, for a case a service makes outside the forms engine."""
+    _send_confirmation(definition, case, None)
+
+
 def _send_confirmation(definition: Definition, case: Case, receipt: dict | None) -> None:
     context = {
         "receipt": receipt,

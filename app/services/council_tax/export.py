@@ -20,6 +20,7 @@ import sqlalchemy as sa
 from app.extensions import db
 from app.models import utcnow
 from app.models.council_tax_requests import BatchStatus, CouncilTaxExportBatch, CouncilTaxRequest
+from app.services.council_tax import direct_debits
 
 FORMAT_VERSION = 1
 
@@ -90,6 +91,10 @@ def export(folder: Path, *, commit: Callable[[], None]) -> list[Written]:
         unfinished.append(batch)
     for batch in unfinished:
         path = _write(folder, batch)
+        # Handed over: only the last digits of bank numbers stay, committed with the batch's status.
+        direct_debits.scrub(
+            db.session.scalars(sa.select(CouncilTaxRequest).where(CouncilTaxRequest.batch_id == batch.id))
+        )
         batch.status, batch.written_at = BatchStatus.WRITTEN, utcnow()
         commit()
         done.append(Written(batch.id, path, batch.request_count))
@@ -98,7 +103,7 @@ def export(folder: Path, *, commit: Callable[[], None]) -> list[Written]:
 
 def write_again(folder: Path, batch_id: int) -> Written | None:
     """Write a finished batch's file again (the back office lost it): the same requests, the same
-    lines."""
+    lines, except that bank numbers have only their last digits by then (direct_debits.scrub)."""
     batch = db.session.get(CouncilTaxExportBatch, batch_id)
     if batch is None or batch.status is not BatchStatus.WRITTEN:
         return None

@@ -44,6 +44,11 @@ class CouncilTaxSettings(Strict):
     paper_bills_per_year: Annotated[int, Field(ge=1, le=12)] = 1
     # Working days the revenues team has to deal with a move out told online (its case's due date).
     moving_out_working_days: Annotated[int, Field(ge=1, le=90)] = 10
+    # Working days from a Direct Debit instruction sent online to the earliest first payment: the
+    # back office lodges it with Bacs, then sends the advance notice at least 10 working days ahead.
+    direct_debit_first_payment_working_days: Annotated[int, Field(ge=10, le=60)] = 14
+    # Working days the revenues team has to deal with a refund of a credit balance (its case's due date).
+    refund_working_days: Annotated[int, Field(ge=1, le=90)] = 10
 
     @model_validator(mode="after")
     def _consistent(self) -> CouncilTaxSettings:
