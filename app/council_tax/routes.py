@@ -363,3 +363,6 @@ def moving_out_sent(account_ref, reference):
     if case is None:
         abort(404)
     return render_template("council_tax/moving_out_sent.html", **page_values(account=account, case=case))
+
+
+from app.council_tax import moving_in_routes, moving_within_routes  # noqa: E402, F401  (more pages on this blueprint)

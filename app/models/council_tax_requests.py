@@ -15,6 +15,8 @@ class RequestKind(enum.StrEnum):
     TWELVE_INSTALMENTS = "twelve_instalments"  # pay this year's bill in 12 monthly instalments
     PAPERLESS_BILLS = "paperless_bills"  # bills by email instead of post (e-billing), or back to paper
     MOVING_OUT = "moving_out"  # the person is leaving the property: the date and where to send the final bill
+    MOVING_IN = "moving_in"  # someone is becoming liable at a property in the borough (no account yet)
+    MOVING_WITHIN = "moving_within"  # from one property in the borough to another: a final bill and a new one
 
 
 class BatchStatus(enum.StrEnum):
