@@ -149,7 +149,7 @@ class DiscountForm(BaseForm):
         _l("Do you want to apply for the single person discount?"),
         choice_message=_l("Select yes if you want to apply for the single person discount"),
         choices=[("yes", _l("Yes")), ("no", _l("No"))],
-        description=_l("You get 25% off your council tax when you are the only adult (18 or over) living there."),
+        description=_l("You pay less council tax when you are the only adult (18 or over) who lives there."),
     )
 
 
