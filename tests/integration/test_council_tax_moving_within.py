@@ -128,8 +128,10 @@ def test_the_move_is_estimated_twice_then_sent_exported_and_queued(owner, client
 def test_the_property_being_left_cannot_be_chosen(owner, client):
     client.submit(START, {"postcode": "DM1 1AB"})
     page = client.submit(ADDRESS, {"address": "100000000001"}, expect=200)
-    assert page.soup.select_one("#address-error").get_text(strip=True).endswith(
-        "Select the address you are moving to, not the one you are leaving"
+    assert (
+        page.soup.select_one("#address-error")
+        .get_text(strip=True)
+        .endswith("Select the address you are moving to, not the one you are leaving")
     )
 
 
