@@ -3,7 +3,7 @@ account (app/services/council_tax/moving_in.py, moving_within.py)."""
 
 from flask_babel import lazy_gettext as _l
 from wtforms import StringField
-from wtforms.validators import AnyOf, ValidationError
+from wtforms.validators import AnyOf, Regexp, ValidationError
 
 from app.council_tax.forms import _address_line
 from app.forms_common import BaseForm, GovRadioField, NoAngleBrackets, text_field
@@ -142,6 +142,12 @@ class AdultsForm(BaseForm):
         max_length=moves.NAME_MAX,
     )
     action = StringField(validators=[AnyOf(["add", "continue"], message=_l("Choose a button"))])
+
+
+class RemoveAdultForm(BaseForm):
+    """Which adult to take off the list: their place in it, counting from 0."""
+
+    index = StringField(validators=[Regexp(r"^[0-9]{1,2}$")])
 
 
 class DiscountForm(BaseForm):

@@ -158,19 +158,20 @@ def moving_in_adults():
             return redirect(url_for("council_tax.moving_in_check"))
     return render_template(
         "council_tax/moving_in_adults.html",
-        **_values(form=form, adults=adults, remove_form=move_forms.BaseForm(), full=len(adults) >= moves.ADULTS_MAX),
+        **_values(form=form, adults=adults, remove_form=move_forms.RemoveAdultForm(), full=len(adults) >= moves.ADULTS_MAX),
     )
 
 
-@bp.post("/moving-in/adults/<int:index>/remove")
+@bp.post("/moving-in/adults/remove")
 @login_required
-def moving_in_remove_adult(index):
+def moving_in_remove_adult():
     draft = _draft()
     adults = _adults(draft)
-    form = move_forms.BaseForm()
+    form = move_forms.RemoveAdultForm()
     if not form.validate_on_submit():
         abort(400)
-    if not 0 <= index < len(adults):
+    index = int(form.index.data)
+    if index >= len(adults):
         abort(404)
     adults.pop(index)
     draft["adults"] = adults

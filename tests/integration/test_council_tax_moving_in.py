@@ -295,8 +295,11 @@ def test_adults_can_be_added_and_removed(mover, client):
         .get_text(strip=True)
         .endswith("Enter the full name of an adult who lives there")
     )
-    client.submit(ADULTS + "/1/remove", from_url=ADULTS)
-    client.post(ADULTS + "/7/remove", {"csrf_token": client.get(ADULTS).csrf_token()}, expect=404)
+    token = client.get(ADULTS).csrf_token()
+    client.post(ADULTS + "/remove", {"csrf_token": token, "index": "1"}, expect=302)
+    client.post(ADULTS + "/remove", {"csrf_token": token, "index": "7"}, expect=404)
+    for forged in ("-1", "<b>", "9" * 400, ""):
+        client.post(ADULTS + "/remove", {"csrf_token": token, "index": forged}, expect=400)
     assert client.submit(ADULTS, {"name": "", "action": "continue"}).location.endswith(DISCOUNT)
 
 
@@ -304,7 +307,7 @@ def test_without_a_csrf_token_nothing_is_saved_or_sent(mover, client, app):
     client.post(START, {"postcode": "DM1 1AB"}, expect=400)
     to_check(client)
     client.post(CHECK, {}, expect=400)
-    client.post(ADULTS + "/0/remove", {}, expect=400)
+    client.post(ADULTS + "/remove", {"index": "0"}, expect=400)
     assert requests(app) == []
 
 
