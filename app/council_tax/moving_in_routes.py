@@ -158,7 +158,9 @@ def moving_in_adults():
             return redirect(url_for("council_tax.moving_in_check"))
     return render_template(
         "council_tax/moving_in_adults.html",
-        **_values(form=form, adults=adults, remove_form=move_forms.RemoveAdultForm(), full=len(adults) >= moves.ADULTS_MAX),
+        **_values(
+            form=form, adults=adults, remove_form=move_forms.RemoveAdultForm(), full=len(adults) >= moves.ADULTS_MAX
+        ),
     )
 
 
