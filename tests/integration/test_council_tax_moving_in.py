@@ -338,3 +338,36 @@ def test_in_welsh(mover, client):
     assert "Rhowch wybod i ni eich bod yn symud i mewn" in client.get(START).h1
     check = to_check(client)
     assert "amcangyfrif" in check.text
+
+
+@pytest.mark.parametrize(
+    ("postcode", "message"),
+    [
+        ("", "Enter the postcode of the address you are moving to"),
+        ("<script>alert(1)</script>", "Enter a full UK postcode, like DM1 1AB"),
+        ("x" * 10_000, "Enter a full UK postcode, like DM1 1AB"),
+        ("NOT A CODE", "Enter a full UK postcode, like DM1 1AB"),
+    ],
+)
+def test_a_postcode_that_will_not_do_is_refused_next_to_the_field(mover, client, postcode, message):
+    page = client.submit(START, {"postcode": postcode}, expect=200)
+    assert page.soup.select_one("#postcode-error").get_text(strip=True).endswith(message)
+
+
+def test_every_step_refuses_a_post_without_a_csrf_token(mover, client, app):
+    to_details(client)
+    client.post(ADDRESS, {"address": UPRN_BAND_C}, expect=400)
+    client.post(MANUAL, {"address_line_1": "1 Lane", "town": "Demoton", "postcode": "DM1 1AB"}, expect=400)
+    client.post(DETAILS, details(), expect=400)
+    client.submit(DETAILS, details())
+    client.post(ADULTS, {"name": "Rhian Evans", "action": "continue"}, expect=400)
+    assert client.get(CHECK, expect=302).location.endswith(START)  # nothing was kept
+    assert requests(app) == []
+
+
+def test_the_steps_cannot_be_skipped(mover, client):
+    assert client.get(ADDRESS, expect=302).location.endswith(START)
+    assert client.get(DETAILS, expect=302).location.endswith(START)
+    assert client.get(ADULTS, expect=302).location.endswith(DETAILS)
+    assert client.get(DISCOUNT, expect=302).location.endswith(ADULTS)
+    assert client.get(CHECK, expect=302).location.endswith(START)
