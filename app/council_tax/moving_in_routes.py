@@ -206,9 +206,12 @@ def moving_in_discount():
 @login_required
 def moving_in_check():
     """The answers and the estimated bill, before anything is sent."""
-    moving = _moving(_draft())
+    draft = _draft()
+    moving = _moving(draft)
     if moving is None:
         return redirect(url_for("council_tax.moving_in_postcode"))
+    if len(moving.adults) == 1 and "single_person_discount" not in draft:
+        return redirect(url_for("council_tax.moving_in_discount"))
     today = cases.london_today()
     try:
         moving_in.check_date(moving.moving_in_on, today)
