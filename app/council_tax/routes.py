@@ -365,4 +365,8 @@ def moving_out_sent(account_ref, reference):
     return render_template("council_tax/moving_out_sent.html", **page_values(account=account, case=case))
 
 
-from app.council_tax import direct_debit_routes  # noqa: E402, F401  (more pages on this blueprint)
+from app.council_tax import (  # noqa: E402, F401  (more pages on this blueprint)
+    direct_debit_routes,
+    moving_in_routes,
+    moving_within_routes,
+)

@@ -20,6 +20,8 @@ class RequestKind(enum.StrEnum):
     DISCOUNT_APPLICATION = "discount_application"
     DIRECT_DEBIT = "direct_debit_instruction"  # set up or change a Direct Debit: the back office lodges it with Bacs
     CREDIT_REFUND = "credit_refund"  # pay (part of) a credit balance back to the person's bank account
+    MOVING_IN = "moving_in"  # someone is becoming liable at a property in the borough (no account yet)
+    MOVING_WITHIN = "moving_within"  # from one property in the borough to another: a final bill and a new one
 
 
 class BatchStatus(enum.StrEnum):

@@ -39,7 +39,7 @@ def _line(found: CouncilTaxRequest, batch: CouncilTaxExportBatch) -> str:
             "batch": batch.id,
             "request_id": found.id,
             "kind": found.kind.value,
-            "account_ref": found.account_reference,
+            "account_ref": found.account_reference or None,  # none for a move in: the back office opens one
             "created_at": found.created_at.isoformat(),
             "details": found.details,
         },

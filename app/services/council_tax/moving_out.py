@@ -12,26 +12,21 @@ and a case in the revenues team's queue has the due date staff work to (moving_o
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 
-from flask_babel import format_date
 from flask_babel import gettext as _
 
 from app.extensions import db
 from app.models import User
 from app.models.council_tax import CouncilTaxAccount
 from app.models.council_tax_requests import CouncilTaxRequest, RequestKind
-from app.services.council_tax import estimates, moving_out_case
+from app.services.council_tax import estimates, moves, moving_out_case
 from app.services.council_tax.adapter import RevenuesAdapter
 from app.services.council_tax.bill import FinancialYear
 from app.services.council_tax.settings import CouncilTaxSettings
 from app.services.council_tax.statement import year_bill
 from app.services.errors import ServiceError
 
-# Councils usually accept a move up to 14 days ahead (a later one may still change); a move more
-# than a year ago needs the team to look at the account's history, so it is a phone call.
-LATEST_AHEAD = timedelta(days=14)
-EARLIEST_BEHIND = timedelta(days=365)
 WORKING_DAYS = 10  # without council tax settings
 
 
@@ -63,29 +58,21 @@ class FinalBillEstimate:
 
 
 def earliest_and_latest(today: date) -> tuple[date, date]:
-    return today - EARLIEST_BEHIND, today + LATEST_AHEAD
+    """The same limits as every move, and for the same reasons (moves.py)."""
+    return moves.earliest_and_latest(today)
 
 
 def check_date(account: CouncilTaxAccount, moving_out_on: date, today: date) -> None:
     """Raises ServiceError (for the date field) for a day that cannot be told online."""
     earliest, latest = earliest_and_latest(today)
-    earliest = max(earliest, account.liable_from)
-    if moving_out_on < earliest:
-        raise ServiceError(
-            _(
-                "The date you move out must be the same as or after %(date)s",
-                date=format_date(earliest, "d MMMM yyyy"),
-            ),
-            field="moving_out_on",
-        )
-    if moving_out_on > latest:
-        raise ServiceError(
-            _(
-                "The date you move out must be the same as or before %(date)s",
-                date=format_date(latest, "d MMMM yyyy"),
-            ),
-            field="moving_out_on",
-        )
+    moves.check_date(
+        moving_out_on,
+        max(earliest, account.liable_from),
+        latest,
+        field="moving_out_on",
+        too_early=lambda limit: _("The date you move out must be the same as or after %(date)s", date=limit),
+        too_late=lambda limit: _("The date you move out must be the same as or before %(date)s", date=limit),
+    )
 
 
 def estimate(revenues: RevenuesAdapter, account: CouncilTaxAccount, moving_out_on: date, today: date):
