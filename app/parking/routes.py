@@ -98,6 +98,7 @@ from app.parking import (  # noqa: E402, F401  (more pages on these blueprints)
     cancel_routes,
     renew_routes,
     staff_check_routes,
+    staff_permit_routes,
     staff_visitor_routes,
     vehicle_change_routes,
     visitor_routes,

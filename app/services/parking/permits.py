@@ -16,6 +16,7 @@ from app.extensions import db
 from app.models import Case, ParkingPermit, PermitStatus, utcnow
 from app.models.parking import LIVE_STATUSES
 from app.services import organisations, paid_forms
+from app.services.vehicles.registration import normalise
 
 LONDON = ZoneInfo("Europe/London")
 
@@ -181,3 +182,22 @@ def refund_to_card(permit: ParkingPermit, pence: int, *, reason: str, actor_id: 
     if pence > 0:
         paid_forms.refund_case(case, pence, reason=reason, actor_id=actor_id)
     return max(pence, 0)
+
+
+def search(text: str, limit: int = 50) -> list[ParkingPermit]:
+    """Resident and business permits for staff, by registration number (any case, spaces or not)
+    or by reference: the newest first."""
+    text = (text or "").strip()[:40]
+    if not text:
+        return []
+    return list(
+        db.session.scalars(
+            sa.select(ParkingPermit)
+            .where(
+                ParkingPermit.permit_type.in_(HELD_TYPES),
+                sa.or_(ParkingPermit.vrm == normalise(text), ParkingPermit.reference == text.upper()),
+            )
+            .order_by(ParkingPermit.starts_at.desc(), ParkingPermit.id.desc())
+            .limit(limit)
+        )
+    )

@@ -160,10 +160,19 @@ def offer(permit: ParkingPermit, months: int) -> RenewalOffer:
 
 
 def start_renewal(
-    permit: ParkingPermit, months: int, *, actor_id: int | None, language: str, return_url: str, cancel_url: str
+    permit: ParkingPermit,
+    months: int,
+    *,
+    actor_id: int | None,
+    language: str,
+    return_url: str,
+    cancel_url: str,
+    channel: str = Channel.ONLINE.value,
+    minutes: int | None = None,
 ) -> Payment:
     """The card payment for a renewal; the new permit is made once Stripe confirms it. ServiceError
-    with a refusal code, or "parking-quote"."""
+    with a refusal code, or "parking-quote". Staff renewing for a caller give `channel` telephone
+    and the payment link's lifetime in `minutes` (see `send_payment_link`)."""
     why = refusal(permit)
     if why is not None:
         raise ServiceError(why)
@@ -191,8 +200,35 @@ def start_renewal(
             "price_pence": renewal.price_pence,
             "quote": renewal.quote,
             "actor_id": actor_id,
+            "channel": channel,
         },
+        minutes=minutes,
     )
+
+
+def send_payment_link(permit: ParkingPermit, payment: Payment) -> str | None:
+    """Staff renewing for a caller: the holder pays through a link sent the way they chose to hear
+    from us (as the reminders go). Where it went, or None when there is no way to reach them."""
+    contact = contact_for(permit)
+    if contact is None:
+        return None
+    channel, recipient, language = contact
+    with force_locale(language):
+        title = _("Parking permit renewal")
+    messages.queue(
+        channel=channel,
+        recipient=recipient,
+        template="payment_link",
+        language=language,
+        context={
+            "service_title": title,
+            "amount_pence": payment.amount_pence,
+            "link": payment.checkout_url,
+            "expires_at": payment.expires_at,
+        },
+        user_id=permit.user_id,
+    )
+    return recipient
 
 
 @payments.when_paid(PURPOSE)
@@ -247,7 +283,7 @@ def _new_case(old: ParkingPermit, payment: Payment) -> Case:
         definition_version=before.definition_version if before else 1,
         team=before.team if before else "parking",
         answers={"renewal_of": old.reference},
-        channel=Channel.ONLINE,
+        channel=Channel((payment.details or {}).get("channel") or Channel.ONLINE.value),
         language=payment.language,
         user_id=old.user_id,
         submitted_by_id=(payment.details or {}).get("actor_id"),
@@ -263,6 +299,11 @@ def _new_case(old: ParkingPermit, payment: Payment) -> Case:
 
 
 # Reminders
+
+
+def contact_for(permit: ParkingPermit) -> tuple[MessageChannel, str, str] | None:
+    """How to reach the permit's holder (see `_contact`)."""
+    return _contact(db.session.get(User, permit.user_id) if permit.user_id else None, permit)
 
 
 def _contact(user: User | None, permit: ParkingPermit) -> tuple[MessageChannel, str, str] | None:
