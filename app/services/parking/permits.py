@@ -126,6 +126,18 @@ def managed_by(reference: str, user) -> ParkingPermit | None:
     return permit if permit.user_id == user.id else None
 
 
+def may_renew_or_cancel(permit: ParkingPermit | None, user) -> bool:
+    """Who may renew or cancel a permit: a resident permit's holder; an admin of a business permit's
+    organisation (its other members may only change the vehicle)."""
+    if permit is None or not getattr(user, "is_authenticated", False):
+        return False
+    if permit.permit_type == "business":
+        return (
+            permit.organisation_id is not None and organisations.administered(user, permit.organisation_id) is not None
+        )
+    return permit.user_id == user.id
+
+
 def live_permits_at(uprn: int) -> int:
     """The resident permits at an address that have not ended or been cancelled."""
     return db.session.scalar(
