@@ -119,6 +119,11 @@ def test_staff_renew_for_a_caller_who_pays_by_a_link(app, client, bought, local_
     choosing = client.get(page.soup.find(id="renew-permit")["href"])
     empty = client.post(f"{STAFF}/{bought.reference}/renew", {"csrf_token": choosing.csrf_token()})
     assert "Select how long you want the new permit for" in empty.error_summary
+    for hostile in ("<script>", "999", "12" * 500):
+        refused = client.post(
+            f"{STAFF}/{bought.reference}/renew", {"csrf_token": choosing.csrf_token(), "months": hostile}
+        )
+        assert "Select how long you want the new permit for" in refused.error_summary, hostile
     checking = client.post(f"{STAFF}/{bought.reference}/renew", {"csrf_token": choosing.csrf_token(), "months": "6"})
     summary = " ".join(checking.soup.find(id="renewal").text.split())
     first = permits.last_day(bought) + timedelta(days=1)
@@ -178,3 +183,22 @@ def test_residents_cannot_reach_the_staff_permit_pages(client, app, resident, lo
     assert answer.status in (403, 404)
     db.session.refresh(permit)
     assert permit.status == PermitStatus.ACTIVE
+
+
+def test_renewing_for_a_holder_we_cannot_reach_sends_nothing(client, bought):
+    ends = renewals.london_today() + timedelta(days=11)
+    bought.starts_at = permits.london_midnight(permits.add_months(ends, -12))
+    bought.ends_at = permits.london_midnight(ends)
+    bought.user_id = None  # a permit with no online account, and no contact on its case
+    case = db.session.get(Case, bought.case_id)
+    case.contact_email = case.contact_phone = None
+    db.session.commit()
+    choosing = client.get(f"{STAFF}/{bought.reference}/renew")
+    checking = client.post(f"{STAFF}/{bought.reference}/renew", {"csrf_token": choosing.csrf_token(), "months": "12"})
+    assert checking.soup.find(id="no-contact") is not None and checking.soup.find(id="link-to") is None
+    client.post(
+        f"{STAFF}/{bought.reference}/renew",
+        {"csrf_token": checking.csrf_token(), "months": "12", "confirm": "yes"},
+    )
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Payment)) == 1  # the permit's own
+    assert latest("payment_link") is None
