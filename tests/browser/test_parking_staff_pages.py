@@ -2,7 +2,8 @@
 mistakes, the results), the staff permit page, cancelling (the check page, then the cancelled permit
 with its history), renewing (the length, its mistake, the check page, then the link sent), and the
 staff visitor page with its "Sell visitor hours" button; axe at both widths, in English and Welsh.
-Cancelling for a caller also works with JavaScript off."""
+The business admin's cancel and renew pages for a business permit too. Cancelling for a caller also
+works with JavaScript off."""
 
 from datetime import date, timedelta
 
@@ -141,3 +142,53 @@ def test_staff_cancel_for_a_caller_without_javascript(live):
         assert "(by phone)" in driver.find_element(By.ID, "permit-changes").text
     finally:
         driver.quit()
+
+
+def test_business_admins_renew_and_cancel_pages_pass_axe(live, browsers, recorder):
+    """The demo business's admin: the cancel page for its permit, and the renewal's length and check
+    page for a business permit ending in ten days, at both widths, in English and Welsh."""
+    with live.app.app_context():
+        van = db.session.scalar(sa.select(ParkingPermit).where(ParkingPermit.reference == demo.DEMO_BUSINESS_PERMIT))
+        ends = date.today() + timedelta(days=11)
+        db.session.add(
+            ParkingPermit(
+                reference="BRN-BROWSER",
+                permit_type="business",
+                organisation_id=van.organisation_id,
+                user_id=van.user_id,
+                uprn=van.uprn,
+                zone=van.zone,
+                vrm="BR11RNW",
+                vehicle={"vrm": "BR11RNW", "source": "dvla"},
+                starts_at=permits.london_midnight(permits.add_months(ends, -12)),
+                ends_at=permits.london_midnight(ends),
+                months=12,
+                price_pence=45000,
+                quote={"lines": [], "lines_cy": []},
+            )
+        )
+        db.session.commit()
+    permit_pages = "/services/parking-permits/permits"
+    failures = []
+    try:
+        for width in WIDTHS:
+            driver = browsers(width)
+            sign_in(driver, live, "Business admin")
+            for language in LANGUAGES:
+                set_language(driver, live, language)
+                label = f"{width} Business admin {language}"
+                driver.get(f"{live.url}{permit_pages}/{demo.DEMO_BUSINESS_PERMIT}/cancel")
+                assert driver.find_elements(By.ID, "refund"), driver.current_url
+                failures += axe(recorder, driver, width, f"{label} cancel a business permit")
+                driver.get(f"{live.url}{permit_pages}/BRN-BROWSER")
+                assert driver.find_elements(By.ID, "renew-permit")
+                failures += axe(recorder, driver, width, f"{label} business permit that can be renewed")
+                driver.get(f"{live.url}{permit_pages}/BRN-BROWSER/renew")
+                failures += axe(recorder, driver, width, f"{label} renew a business permit, the length")
+                driver.find_element(By.CSS_SELECTOR, "input[name=months][value='12']").send_keys(" ")
+                press(driver, "main form button[type=submit]")
+                assert driver.find_elements(By.ID, "renewal"), driver.current_url
+                failures += axe(recorder, driver, width, f"{label} renew a business permit, check the renewal")
+    finally:
+        retire(live, "BR11RNW")
+    assert not failures, "\n".join(failures[:40])
