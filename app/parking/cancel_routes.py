@@ -1,7 +1,7 @@
 """Cancelling a resident permit (or a business permit, by its organisation's admins): a page that
-shows the refund, worked out, before the holder
-confirms; the permit stops at once and the refund goes to the card that paid. A second confirm (a
-double click, an old tab) finds the permit cancelled and changes nothing."""
+shows the refund, worked out, before the holder confirms; the permit stops at once and the refund
+goes to the card that paid. A second confirm (a double click, an old tab) finds the permit cancelled
+and changes nothing."""
 
 from __future__ import annotations
 
