@@ -1,6 +1,7 @@
-"""Cancelling a resident permit: a page that shows the refund, worked out, before the holder
-confirms; the permit stops at once and the refund goes to the card that paid. A second confirm (a
-double click, an old tab) finds the permit cancelled and changes nothing."""
+"""Cancelling a resident permit (or a business permit, by its organisation's admins): a page that
+shows the refund, worked out, before the holder confirms; the permit stops at once and the refund
+goes to the card that paid. A second confirm (a double click, an old tab) finds the permit cancelled
+and changes nothing."""
 
 from __future__ import annotations
 
@@ -25,8 +26,9 @@ log = logging.getLogger(__name__)
 
 
 def _own_permit(reference):
-    permit = permits.by_reference(reference)
-    if permit is None or permit.user_id != current_user.id:
+    """The permit, if the person may renew or cancel it (its holder; a business permit's admins)."""
+    permit = permits.find(reference)
+    if not permits.may_renew_or_cancel(permit, current_user):
         abort(404)
     return permit
 

@@ -49,13 +49,21 @@ def refusal_text(code: str, permit) -> str:
         renewals.HOUSEHOLD_FULL: _(
             "Your address already has the most resident permits it can have from when this one ends."
         ),
+        renewals.PREMISES_NOT_ELIGIBLE: _(
+            "These premises can no longer have business permits, so this permit cannot be renewed. "
+            "Call us if you think this is wrong."
+        ),
+        renewals.PREMISES_FULL: _(
+            "These premises already have the most business permits they can have from when this one ends."
+        ),
         "parking-quote": _("We cannot price the renewal online. Call us to renew the permit."),
     }.get(code, _("Only a permit that is valid now or starts later can be renewed."))
 
 
 def _own_permit(reference):
-    permit = permits.by_reference(reference)
-    if permit is None or permit.user_id != current_user.id:
+    """The permit, if the person may renew or cancel it (its holder; a business permit's admins)."""
+    permit = permits.find(reference)
+    if not permits.may_renew_or_cancel(permit, current_user):
         abort(404)
     return permit
 

@@ -73,6 +73,7 @@ def permit_page(reference):
     if permit is None:
         abort(404)
     renewal = renewals.renewed_by(permit) if permit.status == PermitStatus.ACTIVE else None
+    may_manage = permits.may_renew_or_cancel(permit, current_user)  # members of a business may not
     return render_template(
         "parking/permit.html",
         permit=permit,
@@ -84,10 +85,10 @@ def permit_page(reference):
         address=gazetteer.get(permit.uprn),
         language=current_language(),
         can_change=vehicle_changes.can_change(permit),
-        can_cancel=cancellations.can_cancel(permit),
+        can_cancel=may_manage and cancellations.can_cancel(permit),
         renewal=renewal,
         renewal_first_day=permits.first_day(renewal) if renewal is not None else None,
-        renew_refusal=renewals.refusal(permit),
+        renew_refusal=renewals.refusal(permit) if may_manage else "not-an-admin",
         renew_opens=renewals.opens_on(permit),
         changes=vehicle_changes.history(permit),
         organisation=db.session.get(Organisation, permit.organisation_id) if permit.organisation_id else None,
@@ -98,6 +99,8 @@ from app.parking import (  # noqa: E402, F401  (more pages on these blueprints)
     cancel_routes,
     renew_routes,
     staff_check_routes,
+    staff_permit_routes,
+    staff_visitor_hours_routes,
     staff_visitor_routes,
     vehicle_change_routes,
     visitor_routes,

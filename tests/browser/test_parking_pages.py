@@ -111,6 +111,9 @@ def test_a_resident_buys_a_permit_without_javascript(live):
         press(driver, "main form button[type=submit]:not([name])")
         driver.find_element(By.CSS_SELECTOR, "input[value=months-12]").send_keys(" ")
         press(driver, "main form button[type=submit]:not([name])")
+        # How we contact them: their account's email address is already filled in.
+        assert driver.find_element(By.ID, "email").get_attribute("value") == resident.email
+        press(driver, "main form button[type=submit]:not([name])")
 
         assert "Electric vehicle, 12 months" in driver.find_element(By.TAG_NAME, "main").text
         assert driver.find_element(By.ID, "permit-panel").is_displayed()

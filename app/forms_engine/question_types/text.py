@@ -83,6 +83,15 @@ class LongTextKind(QuestionKind):
         return {"label": heading["label"], "rows": 5}
 
 
+_email_format = EmailAddress(_l("Enter an email address in the correct format, like name@example.com"))
+
+
+def _email_if_given(form, field):
+    """An optional email question left empty is not an email address in the wrong format."""
+    if field.data:
+        _email_format(form, field)
+
+
 @register
 class EmailKind(TextKind):
     name = "email"
@@ -92,7 +101,7 @@ class EmailKind(TextKind):
     input_attributes: ClassVar[dict] = {"type": "email", "autocomplete": "email", "spellcheck": "false"}
 
     def checks(self, question: Question, names: Names) -> list:
-        return [EmailAddress(_l("Enter an email address in the correct format, like name@example.com"))]
+        return [_email_if_given]
 
     def example(self, question: Question) -> dict[str, list]:
         return {question.id: ["person@example.com"]}

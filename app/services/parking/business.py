@@ -137,14 +137,14 @@ def premises_refusal(organisation: Organisation, premises: OrganisationAddress |
     return None
 
 
-def _lock_premises(organisation: Organisation, uprn: int) -> None:
+def lock_premises(organisation_id: int, uprn: int) -> None:
     """Lock the organisation's premises rows at this address until the transaction ends, so two
     payments confirmed at the same moment count its permits one after the other, and the second
     sees the first's permit: the limit per premises holds (the later payment is refunded). Rows are
     locked in id order, so two transactions never wait for each other's rows."""
     db.session.execute(
         sa.select(OrganisationAddress.id)
-        .where(OrganisationAddress.organisation_id == organisation.id, OrganisationAddress.uprn == uprn)
+        .where(OrganisationAddress.organisation_id == organisation_id, OrganisationAddress.uprn == uprn)
         .order_by(OrganisationAddress.id)
         .with_for_update()
     ).all()
@@ -172,7 +172,7 @@ def issue_business_permit(definition, case, journey) -> ParkingPermit:
     premises_id = (answers.get(found_prices.premises_question) or {}).get("premises_id")
     premises = organisation_premises.find(organisation, premises_id)
     if premises is not None and premises.uprn is not None:
-        _lock_premises(organisation, premises.uprn)
+        lock_premises(organisation.id, premises.uprn)
     refusal = premises_refusal(organisation, premises)
     if refusal is not None:
         raise ServiceError(refusal)

@@ -1,4 +1,4 @@
-"""Cancelling a resident permit, with the refund shown before the holder confirms.
+"""Cancelling a resident or business permit, with the refund shown before the holder confirms.
 
     offer = cancellations.refund_offer(permit)       # RefundOffer: what they would get back, and why
     change = cancellations.cancel(permit, ...)        # the permit is cancelled and the refund made
@@ -47,7 +47,11 @@ class RefundOffer:
 
 
 def can_cancel(permit: ParkingPermit, now: datetime | None = None) -> bool:
-    return permit.permit_type == "resident" and permit.status in LIVE_STATUSES and (now or utcnow()) < permit.ends_at
+    return (
+        permit.permit_type in permits.HELD_TYPES
+        and permit.status in LIVE_STATUSES
+        and (now or utcnow()) < permit.ends_at
+    )
 
 
 def _whole_months(start: date, end: date, most: int) -> int:

@@ -16,6 +16,7 @@ from app.extensions import db
 from app.models import Case, ParkingPermit, PermitStatus, utcnow
 from app.models.parking import LIVE_STATUSES
 from app.services import organisations, paid_forms
+from app.services.vehicles.registration import normalise
 
 LONDON = ZoneInfo("Europe/London")
 
@@ -125,6 +126,18 @@ def managed_by(reference: str, user) -> ParkingPermit | None:
     return permit if permit.user_id == user.id else None
 
 
+def may_renew_or_cancel(permit: ParkingPermit | None, user) -> bool:
+    """Who may renew or cancel a permit: a resident permit's holder; an admin of a business permit's
+    organisation (its other members may only change the vehicle)."""
+    if permit is None or not getattr(user, "is_authenticated", False):
+        return False
+    if permit.permit_type == "business":
+        return (
+            permit.organisation_id is not None and organisations.administered(user, permit.organisation_id) is not None
+        )
+    return permit.user_id == user.id
+
+
 def live_permits_at(uprn: int) -> int:
     """The resident permits at an address that have not ended or been cancelled."""
     return db.session.scalar(
@@ -181,3 +194,22 @@ def refund_to_card(permit: ParkingPermit, pence: int, *, reason: str, actor_id: 
     if pence > 0:
         paid_forms.refund_case(case, pence, reason=reason, actor_id=actor_id)
     return max(pence, 0)
+
+
+def search(text: str, limit: int = 50) -> list[ParkingPermit]:
+    """Resident and business permits for staff, by registration number (any case, spaces or not)
+    or by reference: the newest first."""
+    text = (text or "").strip()[:40]
+    if not text:
+        return []
+    return list(
+        db.session.scalars(
+            sa.select(ParkingPermit)
+            .where(
+                ParkingPermit.permit_type.in_(HELD_TYPES),
+                sa.or_(ParkingPermit.vrm == normalise(text), ParkingPermit.reference == text.upper()),
+            )
+            .order_by(ParkingPermit.starts_at.desc(), ParkingPermit.id.desc())
+            .limit(limit)
+        )
+    )

@@ -8,7 +8,10 @@ ends, so there is never a gap.
 
 A renewal keeps the vehicle and the address; the address is checked again (still in a zone where
 it may have permits, the household not past its limit), and the price is the tariff in force on the
-new permit's first day.
+new permit's first day. A business permit renews the same way for its organisation: the premises
+still the organisation's and able to have business permits, under the limit per premises, priced by
+the business tariff; the renewal is valid from its first day (the evidence was checked for the
+permit it renews).
 """
 
 from __future__ import annotations
@@ -32,6 +35,7 @@ from app.models import (
     Channel,
     ContactMethod,
     MessageChannel,
+    OrganisationAddress,
     ParkingPermit,
     ParkingPermitReminder,
     Payment,
@@ -42,7 +46,8 @@ from app.models import (
 from app.models.parking import LIVE_STATUSES
 from app.services import case_work, cases, links, messages, payments
 from app.services.errors import ServiceError
-from app.services.parking import permits, zones
+from app.services.parking import business, permits, zones
+from app.services.parking.issue import in_both_languages
 from app.services.parking.permits import LONDON
 from app.services.parking.settings import SETTINGS_FILE
 from app.services.parking.tariff import NoTariff, quote
@@ -59,6 +64,8 @@ ALREADY_RENEWED = "already-renewed"
 VEHICLE_HAS_PERMIT = "vehicle-has-permit"
 ADDRESS_NOT_ELIGIBLE = "address-not-eligible"
 HOUSEHOLD_FULL = "household-full"
+PREMISES_NOT_ELIGIBLE = "premises-not-eligible"  # a business permit's premises
+PREMISES_FULL = "premises-full"
 
 
 def london_today() -> date:
@@ -71,7 +78,7 @@ def renewed_by(permit: ParkingPermit) -> ParkingPermit | None:
         sa.select(ParkingPermit)
         .where(
             ParkingPermit.vrm == permit.vrm,
-            ParkingPermit.permit_type == "resident",
+            ParkingPermit.permit_type == permit.permit_type,
             ParkingPermit.status.in_(LIVE_STATUSES),
             ParkingPermit.starts_at == permit.ends_at,
             ParkingPermit.id != permit.id,
@@ -88,7 +95,11 @@ def opens_on(permit: ParkingPermit) -> date:
 def refusal(permit: ParkingPermit, today: date | None = None, *, check_opening: bool = True) -> str | None:
     """None when the permit can be renewed today; otherwise why not."""
     today = today or london_today()
-    if permit.permit_type != "resident" or permit.status != PermitStatus.ACTIVE or utcnow() >= permit.ends_at:
+    if (
+        permit.permit_type not in permits.HELD_TYPES
+        or permit.status != PermitStatus.ACTIVE
+        or utcnow() >= permit.ends_at
+    ):
         return NOT_RENEWABLE
     if check_opening and today < opens_on(permit):
         return TOO_EARLY
@@ -96,7 +107,7 @@ def refusal(permit: ParkingPermit, today: date | None = None, *, check_opening: 
         sa.select(ParkingPermit)
         .where(
             ParkingPermit.vrm == permit.vrm,
-            ParkingPermit.permit_type == "resident",
+            ParkingPermit.permit_type == permit.permit_type,
             ParkingPermit.status.in_(LIVE_STATUSES),
             ParkingPermit.ends_at > permit.ends_at,
             ParkingPermit.id != permit.id,
@@ -105,11 +116,40 @@ def refusal(permit: ParkingPermit, today: date | None = None, *, check_opening: 
     )
     if other is not None:
         return ALREADY_RENEWED if other.starts_at == permit.ends_at else VEHICLE_HAS_PERMIT
+    if permit.permit_type == business.PERMIT_TYPE:
+        return _premises_refusal(permit)
     standing = zones.standing_of(permit.uprn)
     if standing is None or not standing.resident_permits:
         return ADDRESS_NOT_ELIGIBLE
     if permits.household_position(permit.uprn, first_day(permit)) > zones.settings().max_permits_per_household:
         return HOUSEHOLD_FULL
+    return None
+
+
+def _premises_refusal(permit: ParkingPermit) -> str | None:
+    """A business permit's premises: still the organisation's, able to have business permits, and
+    under the limit per premises when the renewal starts (the permit it renews has ended by then)."""
+    premises = db.session.scalar(
+        sa.select(OrganisationAddress)
+        .where(OrganisationAddress.organisation_id == permit.organisation_id, OrganisationAddress.uprn == permit.uprn)
+        .limit(1)
+    )
+    standing = zones.standing_of(permit.uprn)
+    if premises is None or standing is None or not standing.business_permits:
+        return PREMISES_NOT_ELIGIBLE
+    others = db.session.scalar(
+        sa.select(sa.func.count())
+        .select_from(ParkingPermit)
+        .where(
+            ParkingPermit.organisation_id == permit.organisation_id,
+            ParkingPermit.uprn == permit.uprn,
+            ParkingPermit.permit_type == business.PERMIT_TYPE,
+            ParkingPermit.status.in_(LIVE_STATUSES),
+            ParkingPermit.ends_at > permit.ends_at,
+        )
+    )
+    if others >= zones.settings().business_permits_per_premises:
+        return PREMISES_FULL
     return None
 
 
@@ -120,7 +160,10 @@ def first_day(permit: ParkingPermit) -> date:
 
 def durations(permit: ParkingPermit) -> list[int]:
     """The lengths of permit (months) the tariff in force on the renewal's first day sells."""
-    tariff = form_model.settings_for(SETTINGS_FILE).prices.in_force(first_day(permit))
+    if permit.permit_type == business.PERMIT_TYPE:
+        tariff = business.prices().in_force(first_day(permit))
+    else:
+        tariff = form_model.settings_for(SETTINGS_FILE).prices.in_force(first_day(permit))
     return sorted(tariff.duration_percent) if tariff is not None else []
 
 
@@ -136,16 +179,24 @@ class RenewalOffer:
 
 def offer(permit: ParkingPermit, months: int) -> RenewalOffer:
     """The renewal's price: the same vehicle, the tariff in force on its first day, its place in
-    the household then. ServiceError("parking-quote") when it cannot be priced."""
-    prices = form_model.settings_for(SETTINGS_FILE).prices
+    the household then (a business permit: the business tariff). ServiceError("parking-quote")
+    when it cannot be priced."""
     starts = first_day(permit)
-    position = permits.household_position(permit.uprn, starts)
-    vehicle = VehicleAnswer.from_answer(permit.vehicle)
+    if permit.permit_type == business.PERMIT_TYPE:
+        business_prices = business.prices()
+
+        def price(language):
+            return business.quote(business_prices, months, starts, language)
+    else:
+        prices = form_model.settings_for(SETTINGS_FILE).prices
+        position = permits.household_position(permit.uprn, starts)
+        vehicle = VehicleAnswer.from_answer(permit.vehicle)
+
+        def price(language):
+            return quote(prices, vehicle, months, starts, language, household_position=position)
+
     try:
-        with force_locale("en"):
-            sold = quote(prices, vehicle, months, starts, "en", household_position=position)
-        with force_locale("cy"):
-            in_welsh = quote(prices, vehicle, months, starts, "cy", household_position=position)
+        sold, kept = in_both_languages(price)
     except (NoTariff, ValueError) as error:
         raise ServiceError("parking-quote") from error
     standing = zones.standing_of(permit.uprn)
@@ -155,15 +206,24 @@ def offer(permit: ParkingPermit, months: int) -> RenewalOffer:
         months=months,
         zone=standing.zone.code if standing is not None and standing.zone is not None else permit.zone,
         price_pence=sold.total_pence,
-        quote={**sold.to_dict(), "lines_cy": in_welsh.to_dict()["lines"]},
+        quote=kept,
     )
 
 
 def start_renewal(
-    permit: ParkingPermit, months: int, *, actor_id: int | None, language: str, return_url: str, cancel_url: str
+    permit: ParkingPermit,
+    months: int,
+    *,
+    actor_id: int | None,
+    language: str,
+    return_url: str,
+    cancel_url: str,
+    channel: str = Channel.ONLINE.value,
+    minutes: int | None = None,
 ) -> Payment:
     """The card payment for a renewal; the new permit is made once Stripe confirms it. ServiceError
-    with a refusal code, or "parking-quote"."""
+    with a refusal code, or "parking-quote". Staff renewing for a caller give `channel` telephone
+    and the payment link's lifetime in `minutes` (see `send_payment_link`)."""
     why = refusal(permit)
     if why is not None:
         raise ServiceError(why)
@@ -191,14 +251,43 @@ def start_renewal(
             "price_pence": renewal.price_pence,
             "quote": renewal.quote,
             "actor_id": actor_id,
+            "channel": channel,
         },
+        minutes=minutes,
     )
+
+
+def send_payment_link(permit: ParkingPermit, payment: Payment) -> str | None:
+    """Staff renewing for a caller: the holder pays through a link sent the way they chose to hear
+    from us (as the reminders go). Where it went, or None when there is no way to reach them."""
+    contact = contact_for(permit)
+    if contact is None:
+        return None
+    channel, recipient, language = contact
+    with force_locale(language):
+        title = _("Parking permit renewal")
+    messages.queue(
+        channel=channel,
+        recipient=recipient,
+        template="payment_link",
+        language=language,
+        context={
+            "service_title": title,
+            "amount_pence": payment.amount_pence,
+            "link": payment.checkout_url,
+            "expires_at": payment.expires_at,
+        },
+        user_id=permit.user_id,
+    )
+    return recipient
 
 
 @payments.when_paid(PURPOSE)
 def _renewal_paid(payment: Payment) -> None:
     details = payment.details
     old = permits.locked(details["permit_id"])
+    if old is not None and old.permit_type == business.PERMIT_TYPE and old.organisation_id:
+        business.lock_premises(old.organisation_id, old.uprn)  # the limit per premises, as at issue
     if old is None or refusal(old, check_opening=False) is not None or details["starts"] != first_day(old).isoformat():
         payments.refund(payment, payment.amount_pence, reason="parking permit renewal no longer possible")
         return
@@ -207,10 +296,11 @@ def _renewal_paid(payment: Payment) -> None:
     standing = zones.standing_of(old.uprn)
     permit = ParkingPermit(
         reference=renewal.reference,
-        permit_type="resident",
+        permit_type=old.permit_type,
         status=PermitStatus.ACTIVE,
         case_id=renewal.id,
         user_id=old.user_id,
+        organisation_id=old.organisation_id,
         uprn=old.uprn,
         zone=standing.zone.code,
         vrm=old.vrm,
@@ -247,9 +337,10 @@ def _new_case(old: ParkingPermit, payment: Payment) -> Case:
         definition_version=before.definition_version if before else 1,
         team=before.team if before else "parking",
         answers={"renewal_of": old.reference},
-        channel=Channel.ONLINE,
+        channel=Channel((payment.details or {}).get("channel") or Channel.ONLINE.value),
         language=payment.language,
         user_id=old.user_id,
+        organisation_id=old.organisation_id,
         submitted_by_id=(payment.details or {}).get("actor_id"),
         contact_email=(before.contact_email if before else None) or (user.email if user else None),
         contact_phone=before.contact_phone if before else None,
@@ -263,6 +354,11 @@ def _new_case(old: ParkingPermit, payment: Payment) -> Case:
 
 
 # Reminders
+
+
+def contact_for(permit: ParkingPermit) -> tuple[MessageChannel, str, str] | None:
+    """How to reach the permit's holder (see `_contact`)."""
+    return _contact(db.session.get(User, permit.user_id) if permit.user_id else None, permit)
 
 
 def _contact(user: User | None, permit: ParkingPermit) -> tuple[MessageChannel, str, str] | None:
@@ -292,7 +388,7 @@ def send_reminders(today: date) -> int:
         db.session.scalars(
             sa.select(ParkingPermit)
             .where(
-                ParkingPermit.permit_type == "resident",
+                ParkingPermit.permit_type.in_(permits.HELD_TYPES),
                 ParkingPermit.status == PermitStatus.ACTIVE,
                 ParkingPermit.ends_at > permits.london_midnight(today),
                 ParkingPermit.ends_at <= permits.london_midnight(today + timedelta(days=days[-1] + 1)),
