@@ -100,6 +100,7 @@ from app.parking import (  # noqa: E402, F401  (more pages on these blueprints)
     renew_routes,
     staff_check_routes,
     staff_permit_routes,
+    staff_vehicle_routes,
     staff_visitor_hours_routes,
     staff_visitor_routes,
     vehicle_change_routes,

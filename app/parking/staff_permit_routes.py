@@ -29,7 +29,7 @@ from app.staff.routes import bp
 log = logging.getLogger(__name__)
 
 
-def _permit_or_404(reference):
+def permit_or_404(reference):
     permit = permits.find(reference)
     if permit is None:
         abort(404)
@@ -64,7 +64,7 @@ def parking_permits():
 @bp.get("/parking/permits/<reference>")
 @staff_required
 def parking_permit(reference):
-    permit = _permit_or_404(reference)
+    permit = permit_or_404(reference)
     renewal = renewals.renewed_by(permit) if permit.status == PermitStatus.ACTIVE else None
     return render_template(
         "parking/staff_permit.html",
@@ -80,6 +80,7 @@ def parking_permit(reference):
         organisation=db.session.get(Organisation, permit.organisation_id) if permit.organisation_id else None,
         language=current_language(),
         can_cancel=cancellations.can_cancel(permit),
+        can_change_vehicle=vehicle_changes.can_change(permit),
         renewal=renewal,
         renew_refusal=renewals.refusal(permit),
         renew_opens=renewals.opens_on(permit),
@@ -95,7 +96,7 @@ def _not_cancellable(reference):
 @bp.route("/parking/permits/<reference>/cancel", methods=["GET", "POST"])
 @staff_required
 def parking_permit_cancel(reference):
-    permit = _permit_or_404(reference)
+    permit = permit_or_404(reference)
     if not cancellations.can_cancel(permit):
         return _not_cancellable(reference)
     form = BaseForm()
@@ -139,7 +140,7 @@ def parking_permit_cancel(reference):
 @bp.route("/parking/permits/<reference>/renew", methods=["GET", "POST"])
 @staff_required
 def parking_permit_renew(reference):
-    permit = _permit_or_404(reference)
+    permit = permit_or_404(reference)
     why = renewals.refusal(permit)
     if why is not None:
         flash(refusal_text(why, permit), "important")

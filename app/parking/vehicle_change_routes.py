@@ -67,7 +67,7 @@ def _own_changeable_permit(reference):
     return permit, None
 
 
-def _look_up(form: NewVehicleForm):
+def look_up(form: NewVehicleForm):
     """The vehicle the DVLA knows, or None with the reason next to the box."""
     try:
         return vehicles.VehicleAnswer.from_dvla(vehicles.look_up(form.vrm.data))
@@ -87,7 +87,7 @@ def change_vehicle(reference):
     form = NewVehicleForm()
     vehicle = change = None
     if form.validate_on_submit():
-        vehicle = _look_up(form)
+        vehicle = look_up(form)
     if vehicle is not None:
         try:
             vehicle_changes.check_vehicle(permit, vehicle.vrm)

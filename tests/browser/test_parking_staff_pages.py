@@ -1,7 +1,8 @@
 """Staff acting for callers on parking permits, in Chromium: finding a permit (the empty box, the
 mistakes, the results), the staff permit page, cancelling (the check page, then the cancelled permit
 with its history), renewing (the length, its mistake, the check page, then the link sent), and the
-staff visitor page with its "Sell visitor hours" button; axe at both widths, in English and Welsh.
+staff visitor page with its "Sell visitor hours" button, and changing the vehicle for a caller
+(the registration number, its mistake, the check page); axe at both widths, in English and Welsh.
 The business admin's cancel and renew pages for a business permit too. Cancelling for a caller also
 works with JavaScript off."""
 
@@ -100,6 +101,16 @@ def test_staff_permit_pages_pass_axe_in_every_state(live, browsers, recorder):
                 driver.get(f"{live.url}/staff/parking/visitors/{demo.DEMO_ACCOUNTS[0].uprn}")
                 assert driver.find_elements(By.CSS_SELECTOR, "form[action$='/buy-hours']")
                 failures += axe(recorder, driver, width, f"{label} visitor page with selling hours")
+                driver.get(f"{live.url}{STAFF}/SRN-{suffix}")
+                driver.get(driver.find_element(By.ID, "change-vehicle").get_attribute("href"))
+                failures += axe(recorder, driver, width, f"{label} change the vehicle for a caller")
+                press(driver, "main form button[type=submit]")
+                failures += [f"{label} no vehicle: {problem}" for problem in check_error_state(driver)]
+                failures += axe(recorder, driver, width, f"{label} change the vehicle, nothing typed")
+                driver.find_element(By.ID, "vrm").send_keys("DM68 HGH")
+                press(driver, "main form button[type=submit]")
+                assert driver.find_elements(By.ID, "difference"), driver.current_url
+                failures += axe(recorder, driver, width, f"{label} change the vehicle, check the change")
             # The states after confirming: the link sent, and the permit cancelled (in its last month: no
             # refund), each back on the staff permit page with its message.
             driver.get(f"{live.url}{STAFF}/SRN-{suffix}/renew")

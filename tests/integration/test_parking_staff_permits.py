@@ -202,3 +202,62 @@ def test_renewing_for_a_holder_we_cannot_reach_sends_nothing(client, bought):
     )
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Payment)) == 1  # the permit's own
     assert latest("payment_link") is None
+
+
+def test_staff_change_the_vehicle_for_a_caller_a_dearer_one_paid_by_a_link_a_cheaper_one_refunded(
+    app, client, bought, local_stripe
+):
+    page = client.get(f"{STAFF}/{bought.reference}")
+    asking = client.get(page.soup.find(id="change-vehicle")["href"])
+    assert asking.h1 == f"Change the vehicle on permit {bought.reference}"
+    client.post(f"{STAFF}/{bought.reference}/vehicle", {"vrm": "DM17MED"}, expect=400)  # no CSRF token
+    for hostile, error in (
+        ("", "Enter the new vehicle's registration number"),
+        ("<script>", "A registration number must only include letters and numbers"),
+        ("DM19LOW", "This is the vehicle the permit is already for"),
+    ):
+        refused = client.post(
+            f"{STAFF}/{bought.reference}/vehicle", {"csrf_token": asking.csrf_token(), "vrm": hostile}
+        )
+        assert any(message.startswith(error) for message in refused.error_summary), (hostile, refused.error_summary)
+    checking = client.post(
+        f"{STAFF}/{bought.reference}/vehicle", {"csrf_token": asking.csrf_token(), "vrm": "dm17 med"}
+    )
+    assert "The caller pays £27.00" in checking.soup.find(id="difference").text  # Band 2 £82 - Band 1 £55
+    sent = client.post(
+        f"{STAFF}/{bought.reference}/vehicle",
+        {"csrf_token": checking.csrf_token(), "vrm": "DM17MED", "confirm": "yes"},
+        expect=302,
+    )
+    assert sent.location.endswith(f"{STAFF}/{bought.reference}")
+    db.session.refresh(bought)
+    assert bought.vrm == "DM19LOW"  # not until the caller pays
+    link = latest("payment_link")
+    assert link.recipient == "holder@example.com" and "£27.00" in link.body
+    checkout = next(line for line in link.body.splitlines() if line.startswith(local_stripe.url))
+    back = urlsplit(local_stripe.pay(checkout).headers["Location"])
+    caller = type(client)(app.test_client())  # the caller's own phone
+    assert caller.get(f"{back.path}?{back.query}").h1.startswith("Payment received")
+    db.session.refresh(bought)
+    assert (bought.vrm, bought.price_pence) == ("DM17MED", 8200)
+    change = db.session.scalar(sa.select(ParkingPermitChange).where(ParkingPermitChange.kind == "vehicle"))
+    assert (change.channel, change.difference_pence, change.actor_id is not None) == ("telephone", 2700, True)
+
+    # A cheaper vehicle changes at once, the difference refunded to the card that paid.
+    again = client.get(f"{STAFF}/{bought.reference}/vehicle")
+    checking = client.post(f"{STAFF}/{bought.reference}/vehicle", {"csrf_token": again.csrf_token(), "vrm": "DM19LOW"})
+    assert "We refund £27.00 to the card the caller paid with" in checking.soup.find(id="difference").text
+    client.post(
+        f"{STAFF}/{bought.reference}/vehicle",
+        {"csrf_token": checking.csrf_token(), "vrm": "DM19LOW", "confirm": "yes"},
+        expect=302,
+    )
+    db.session.refresh(bought)
+    assert bought.vrm == "DM19LOW"
+    assert db.session.scalar(sa.select(PaymentRefund.amount_pence)) == 2700
+    client.get(f"{STAFF}/NOPE-NOPE/vehicle", expect=404)
+
+
+def test_a_resident_cannot_change_a_vehicle_through_the_staff_pages(client, app, resident, local_stripe):
+    permit = buy(app, client, local_stripe)
+    client.get(f"{STAFF}/{permit.reference}/vehicle", expect=403)

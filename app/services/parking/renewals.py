@@ -257,15 +257,16 @@ def start_renewal(
     )
 
 
-def send_payment_link(permit: ParkingPermit, payment: Payment) -> str | None:
-    """Staff renewing for a caller: the holder pays through a link sent the way they chose to hear
-    from us (as the reminders go). Where it went, or None when there is no way to reach them."""
+def send_payment_link(permit: ParkingPermit, payment: Payment, *, for_vehicle_change: bool = False) -> str | None:
+    """Staff renewing, or changing the vehicle, for a caller: the holder pays through a link sent the
+    way they chose to hear from us (as the reminders go). Where it went, or None when there is no way
+    to reach them."""
     contact = contact_for(permit)
     if contact is None:
         return None
     channel, recipient, language = contact
     with force_locale(language):
-        title = _("Parking permit renewal")
+        title = _("Parking permit: change of vehicle") if for_vehicle_change else _("Parking permit renewal")
     messages.queue(
         channel=channel,
         recipient=recipient,

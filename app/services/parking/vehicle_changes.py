@@ -130,9 +130,11 @@ def change_vehicle(
     language: str,
     return_url: str,
     cancel_url: str,
+    minutes: int | None = None,
 ) -> Payment | None:
     """Change the vehicle now when it costs the same or less (refunding the difference), or start a
-    payment for the difference and change it once paid. ServiceError: "permit-not-changeable",
+    payment for the difference and change it once paid (`minutes`: how long a payment link sent to a
+    caller stays open). ServiceError: "permit-not-changeable",
     "same-vehicle", "vehicle-has-permit", "vehicle-not-confirmed", "parking-quote"."""
     permit = permits.locked(permit.id)
     if not can_change(permit):
@@ -166,6 +168,7 @@ def change_vehicle(
                 "actor_id": actor_id,
                 "channel": channel,
             },
+            minutes=minutes,
         )
     refunded = 0
     if change.difference_pence < 0:
