@@ -12,7 +12,7 @@ from app.i18n import current_language
 from app.models import Organisation, PermitStatus
 from app.parking import panels  # noqa: F401  (registers the check-your-answers panel)
 from app.services import gazetteer, parking
-from app.services.parking import cancellations, permits, renewals, vehicle_changes
+from app.services.parking import cancellations, courtesy, permits, renewals, vehicle_changes
 from app.services.vehicles import VehicleAnswer
 
 bp = Blueprint("parking", __name__, url_prefix="/services/parking-permits", template_folder="templates")
@@ -85,6 +85,8 @@ def permit_page(reference):
         language=current_language(),
         can_change=vehicle_changes.can_change(permit),
         can_cancel=cancellations.can_cancel(permit),
+        courtesy=courtesy.current(permit) if permit.status == PermitStatus.ACTIVE else None,
+        can_lend=courtesy.can_lend(permit),
         renewal=renewal,
         renewal_first_day=permits.first_day(renewal) if renewal is not None else None,
         renew_refusal=renewals.refusal(permit),
@@ -96,6 +98,7 @@ def permit_page(reference):
 
 from app.parking import (  # noqa: E402, F401  (more pages on these blueprints)
     cancel_routes,
+    courtesy_routes,
     renew_routes,
     staff_check_routes,
     staff_visitor_routes,
