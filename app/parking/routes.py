@@ -12,7 +12,7 @@ from app.i18n import current_language
 from app.models import Organisation, PermitStatus
 from app.parking import panels  # noqa: F401  (registers the check-your-answers panel)
 from app.services import gazetteer, parking
-from app.services.parking import cancellations, courtesy, permits, renewals, vehicle_changes
+from app.services.parking import cancellations, courtesy, moving, permits, renewals, vehicle_changes
 from app.services.vehicles import VehicleAnswer
 
 bp = Blueprint("parking", __name__, url_prefix="/services/parking-permits", template_folder="templates")
@@ -87,6 +87,9 @@ def permit_page(reference):
         can_cancel=cancellations.can_cancel(permit),
         courtesy=courtesy.current(permit) if permit.status == PermitStatus.ACTIVE else None,
         can_lend=courtesy.can_lend(permit),
+        can_move=moving.can_move(permit),
+        move_address=gazetteer.get(permit.move_uprn) if permit.moves_at is not None else None,
+        move_day=permit.moves_at.astimezone(permits.LONDON).date() if permit.moves_at is not None else None,
         renewal=renewal,
         renewal_first_day=permits.first_day(renewal) if renewal is not None else None,
         renew_refusal=renewals.refusal(permit),
@@ -99,6 +102,7 @@ def permit_page(reference):
 from app.parking import (  # noqa: E402, F401  (more pages on these blueprints)
     cancel_routes,
     courtesy_routes,
+    move_routes,
     renew_routes,
     staff_check_routes,
     staff_visitor_routes,

@@ -10,7 +10,7 @@ from datetime import date
 from app.form_model.schema import Definition
 from app.services import pricing
 from app.services.errors import ServiceError
-from app.services.parking import permits
+from app.services.parking import permits, zones
 from app.services.parking.tariff import NoTariff, ParkingPermitPrices, Quote, quote
 from app.services.vehicles import VehicleAnswer
 
@@ -31,7 +31,9 @@ def quote_for(prices: ParkingPermitPrices, answers: dict, language: str) -> Quot
         uprn = (answers.get(prices.address_question) or {}).get("uprn")
         months = months_from(answers.get(prices.duration_question))
         position = permits.household_position(uprn, starts) if uprn else 1
-        return quote(prices, vehicle, months, starts, language, household_position=position)
+        standing = zones.standing_of(uprn) if uprn else None
+        zone = standing.zone.code if standing is not None and standing.zone is not None else None
+        return quote(prices, vehicle, months, starts, language, household_position=position, zone=zone)
     except (ValueError, TypeError, AttributeError, NoTariff) as error:
         raise ServiceError("parking-quote") from error
 

@@ -143,9 +143,9 @@ def offer(permit: ParkingPermit, months: int) -> RenewalOffer:
     vehicle = VehicleAnswer.from_answer(permit.vehicle)
     try:
         with force_locale("en"):
-            sold = quote(prices, vehicle, months, starts, "en", household_position=position)
+            sold = quote(prices, vehicle, months, starts, "en", household_position=position, zone=permit.zone)
         with force_locale("cy"):
-            in_welsh = quote(prices, vehicle, months, starts, "cy", household_position=position)
+            in_welsh = quote(prices, vehicle, months, starts, "cy", household_position=position, zone=permit.zone)
     except (NoTariff, ValueError) as error:
         raise ServiceError("parking-quote") from error
     standing = zones.standing_of(permit.uprn)

@@ -71,6 +71,11 @@ class Tariff(Strict):
         default_factory=dict
     )
     provisional_band: int = Field(default=0, ge=0)  # index into co2_bands (or engine_bands with a formula)
+    # Percent of the price in a zone that costs more or less than the others (zone code: percent);
+    # zones not listed pay 100%.
+    zone_percent: dict[Annotated[str, Field(pattern=r"^[A-Z0-9]{1,6}$")], Annotated[int, Field(ge=0, le=500)]] = Field(
+        default_factory=dict
+    )
 
     @model_validator(mode="after")
     def _consistent(self) -> Tariff:
@@ -228,9 +233,10 @@ def quote(
     language: str,
     *,
     household_position: int = 1,
+    zone: str | None = None,
 ) -> Quote:
     """The price of a resident permit for `vehicle`, `months` long, starting on `starts`, as the
-    `household_position`th permit at its address (1 for the first). Raises NoTariff or ValueError
+    `household_position`th permit at its address (1 for the first), in `zone`. Raises NoTariff or ValueError
     (a length of permit the tariff does not sell)."""
     tariff = prices.in_force(starts)
     if tariff is None:
@@ -260,6 +266,10 @@ def quote(
                 _share(surcharge.pence, percent),
             )
         )
+    zone_percent = tariff.zone_percent.get(zone or "", 100)
+    if zone_percent != 100:
+        so_far = sum(line.total_pence for line in lines)
+        lines.append(LineItem(_zone_line(zone, zone_percent), _share(so_far, zone_percent) - so_far))
     extra = tariff.additional_permit_percent.get(
         min(household_position, max(tariff.additional_permit_percent, default=1))
     )
@@ -267,6 +277,12 @@ def quote(
         so_far = sum(line.total_pence for line in lines)
         lines.append(LineItem(_household_line(household_position, extra), _share(so_far, extra)))
     return Quote(lines, months, tariff.effective_from, basis == "provisional", basis)
+
+
+def _zone_line(zone: str, percent: int) -> str:
+    if percent < 100:
+        return _("Zone %(zone)s costs less: -%(percent)s%%", zone=zone, percent=100 - percent)
+    return _("Zone %(zone)s costs more: +%(percent)s%%", zone=zone, percent=percent - 100)
 
 
 def _household_line(position: int, percent: int) -> str:
