@@ -126,7 +126,14 @@ def plan(permit: ParkingPermit, uprn: int, moves_on: date, today: date | None = 
     try:
         sold, kept = in_both_languages(
             lambda language: quote(
-                prices, vehicle, permit.months, first, language, household_position=position, zone=zone
+                prices,
+                vehicle,
+                permit.months,
+                first,
+                language,
+                household_position=position,
+                zone=zone,
+                concession=(permit.quote or {}).get("concession"),
             )
         )
     except (NoTariff, ValueError, KeyError) as error:

@@ -75,7 +75,14 @@ def _resident_price(permit: ParkingPermit, vehicle: VehicleAnswer):
     position = _position(permit)
     first = permits.first_day(permit)
     return lambda language: quote(
-        prices, vehicle, permit.months, first, language, household_position=position, zone=permit.zone
+        prices,
+        vehicle,
+        permit.months,
+        first,
+        language,
+        household_position=position,
+        zone=permit.zone,
+        concession=(permit.quote or {}).get("concession"),
     )
 
 
