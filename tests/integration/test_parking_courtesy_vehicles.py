@@ -80,6 +80,13 @@ def test_the_permit_covers_the_courtesy_vehicle_for_its_days_and_then_the_own_on
     ).get_json()
     assert answer["permits"][0]["courtesy"] is True and answer["permits"][0]["reference"] == permit.reference
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Payment)) == payments_before  # no charge
+    # Handhelds that sync get the permit again, with the courtesy vehicle.
+    feed = client.raw.get(
+        "/api/enforcement/v1/permits", query_string={"zone": "A"}, headers={"Authorization": f"Bearer {key}"}
+    ).get_json()
+    synced = next(found for found in feed["permits"] if found["reference"] == permit.reference)
+    assert synced["vrm"] == "DM19LOW" and synced["courtesy"]["vrm"] == "DM17MED"
+    assert synced["courtesy"]["valid_to"] == iso_utc(permit.courtesy_ends_at)
     page = client.get(f"{FORM}/permits/{permit.reference}")
     shown = " ".join(page.soup.find(id="courtesy-vehicle").text.split())
     assert "covers DM17 MED instead of DM19 LOW" in shown

@@ -108,6 +108,11 @@ def test_another_zone_later_is_refunded_pro_rata_and_enforcement_sees_it_from_th
     # Zone A until midnight on the day of the move, zone B from then.
     assert valid_at(client, key, "DM19LOW", "A") and not valid_at(client, key, "DM19LOW", "B")
     assert valid_at(client, key, "DM19LOW", "B", moment) and not valid_at(client, key, "DM19LOW", "A", moment)
+    feed = client.raw.get(
+        "/api/enforcement/v1/permits", query_string={"zone": "A"}, headers={"Authorization": f"Bearer {key}"}
+    ).get_json()
+    synced = next(found for found in feed["permits"] if found["reference"] == permit.reference)
+    assert synced["moves"] == {"zone": "B", "from": iso_utc(moment)}
     page = client.get(f"{FORM}/permits/{permit.reference}")
     assert "1 Mill Lane" in page.soup.find(id="permit-move").text
     assert page.soup.find(id="move-permit") is None  # one move at a time
