@@ -78,39 +78,53 @@ def _in_zone_at(zone: str, at: datetime):
 
 def covering_permits(vrm: str, zone: str, at: datetime, grace: timedelta) -> list[CoveringPermit]:
     """The permits for the vehicle itself (not while a courtesy vehicle stands in for it), then those
-    on which it is the courtesy vehicle at that moment (valid from and to: the courtesy days)."""
-    own = db.session.execute(
-        sa.select(ParkingPermit.permit_type, ParkingPermit.reference, ParkingPermit.starts_at, ParkingPermit.ends_at)
-        .where(
-            ParkingPermit.vrm == vrm,
-            ParkingPermit.ends_at > at - grace,
-            ParkingPermit.starts_at <= at,
-            _in_zone_at(zone, at),
-            ParkingPermit.status == PermitStatus.ACTIVE,
-            sa.or_(
-                ParkingPermit.courtesy_starts_at.is_(None),
-                ParkingPermit.courtesy_starts_at > at,
-                ParkingPermit.courtesy_ends_at <= at,
-            ),
-        )
-        .order_by(ParkingPermit.ends_at.desc())
+    on which it is the courtesy vehicle at that moment (valid from and to: the courtesy days). One
+    statement, each half read through its own index."""
+    own = sa.select(
+        ParkingPermit.permit_type,
+        ParkingPermit.reference,
+        ParkingPermit.starts_at.label("valid_from"),
+        ParkingPermit.ends_at.label("valid_to"),
+        sa.literal(0).label("courtesy"),
+    ).where(
+        ParkingPermit.vrm == vrm,
+        ParkingPermit.ends_at > at - grace,
+        ParkingPermit.starts_at <= at,
+        _in_zone_at(zone, at),
+        ParkingPermit.status == PermitStatus.ACTIVE,
+        sa.or_(
+            ParkingPermit.courtesy_starts_at.is_(None),
+            ParkingPermit.courtesy_starts_at > at,
+            ParkingPermit.courtesy_ends_at <= at,
+        ),
     )
-    courtesy = db.session.execute(
-        sa.select(
-            ParkingPermit.permit_type,
-            ParkingPermit.reference,
-            ParkingPermit.courtesy_starts_at,
-            ParkingPermit.courtesy_ends_at,
-        ).where(
-            ParkingPermit.courtesy_vrm == vrm,
-            ParkingPermit.courtesy_ends_at > at - grace,
-            ParkingPermit.courtesy_starts_at <= at,
-            ParkingPermit.ends_at > at - grace,
-            _in_zone_at(zone, at),
-            ParkingPermit.status == PermitStatus.ACTIVE,
-        )
+    courtesy = sa.select(
+        ParkingPermit.permit_type,
+        ParkingPermit.reference,
+        ParkingPermit.courtesy_starts_at,
+        ParkingPermit.courtesy_ends_at,
+        sa.literal(1),
+    ).where(
+        ParkingPermit.courtesy_vrm == vrm,
+        ParkingPermit.courtesy_ends_at > at - grace,
+        ParkingPermit.courtesy_starts_at <= at,
+        ParkingPermit.ends_at > at - grace,
+        _in_zone_at(zone, at),
+        ParkingPermit.status == PermitStatus.ACTIVE,
     )
-    return [CoveringPermit(*row) for row in own] + [CoveringPermit(*row, courtesy=True) for row in courtesy]
+    both = sa.union_all(own, courtesy).subquery()
+    rows = db.session.execute(sa.select(both).order_by(both.c.courtesy, both.c.valid_to.desc()))
+    return [
+        CoveringPermit(permit_type, reference, _aware(valid_from), _aware(valid_to), courtesy=bool(is_courtesy))
+        for permit_type, reference, valid_from, valid_to, is_courtesy in rows
+    ]
+
+
+def _aware(moment: datetime | str) -> datetime:
+    """A moment read through the union (SQLite gives it back as text, without the model's type)."""
+    if isinstance(moment, str):
+        moment = datetime.fromisoformat(moment)
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
 
 
 def check(vrm: str, zone: str, at: datetime, *, api_key_id: int | None) -> EnforcementAnswer:
