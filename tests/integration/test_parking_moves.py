@@ -274,3 +274,48 @@ def test_refusals_come_with_a_reason_and_change_nothing(app, client, resident, l
     db.session.refresh(permit)
     assert (permit.uprn, permit.status, permit.moves_at) == (100000000001, PermitStatus.ACTIVE, None)
     assert db.session.scalar(sa.select(ParkingPermitChange)) is None
+
+
+@pytest.mark.parametrize(
+    ("moves_on", "uprn", "kind", "days_left", "difference", "refund"),
+    [
+        # A £55 permit for 2026 (365 days), looked at on 1 July 2026.
+        (date(2026, 7, 1), SAME_ZONE_HOME, moving.SAME_ZONE, 184, 0, None),
+        (date(2026, 7, 1), RIVERSIDE, moving.NEW_ZONE, 184, -round(1100 * 184 / 365), None),  # £11 less a year
+        (date(2026, 7, 29), RIVERSIDE, moving.NEW_ZONE, 156, -round(1100 * 156 / 365), None),
+        # Out of the zones: whole months from the day of the move (6 from 1 July), less the £10 fee.
+        (date(2026, 7, 1), NO_ZONE, moving.LEAVES, 184, 0, round(5500 * 6 / 12) - 1000),
+        (date(2026, 7, 2), CAR_FREE, moving.LEAVES, 183, 0, round(5500 * 5 / 12) - 1000),
+    ],
+)
+def test_what_a_move_does_over_a_table_of_cases(app_context, moves_on, uprn, kind, days_left, difference, refund):
+    holder = make_user(email="table@example.com", uprn=100000000001)
+    permit = ParkingPermit(
+        reference="MOVE-TABLE",
+        user_id=holder.id,
+        uprn=100000000001,
+        zone="A",
+        vrm="DM19LOW",
+        vehicle=demo_vehicle_answer(),
+        starts_at=permits.london_midnight(date(2026, 1, 1)),
+        ends_at=permits.london_midnight(date(2027, 1, 1)),
+        months=12,
+        price_pence=5500,
+        quote={},
+    )
+    db.session.add(permit)
+    db.session.flush()
+    outcome = moving.plan(permit, uprn, moves_on, today=date(2026, 7, 1))
+    assert (outcome.kind, outcome.days_left, outcome.difference_pence) == (kind, days_left, difference)
+    if refund is not None:
+        # What is left to refund caps the refund; this permit was not paid through the site.
+        assert outcome.refund.unused_pence - outcome.refund.admin_fee_pence == refund
+        assert outcome.ends_on == moves_on - timedelta(days=1)
+
+
+def demo_vehicle_answer() -> dict:
+    from app.services.vehicles import VehicleAnswer, VehicleDetails
+
+    return VehicleAnswer.from_dvla(
+        VehicleDetails(registration="DM19LOW", looked_up_at=utcnow(), co2_emissions=95)
+    ).to_answer()
