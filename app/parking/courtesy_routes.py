@@ -128,7 +128,7 @@ def courtesy_vehicle(reference):
         form=form,
         vehicle=vehicle,
         described=describe(vehicle) if vehicle is not None else "",
-        last_day=courtesy.CourtesyVehicle(vehicle, permit.starts_at, ends_at).last_day if vehicle else None,
+        last_day=courtesy.last_day_before(ends_at) if vehicle else None,
         max_days=courtesy.max_days(),
     )
 

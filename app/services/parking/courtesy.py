@@ -39,7 +39,12 @@ class CourtesyVehicle:
 
     @property
     def last_day(self) -> date:
-        return (self.ends_at.astimezone(permits.LONDON) - timedelta(days=1)).date()
+        return last_day_before(self.ends_at)
+
+
+def last_day_before(ends_at: datetime) -> date:
+    """The last London day covered up to `ends_at` (midnight after it)."""
+    return (ends_at.astimezone(permits.LONDON) - timedelta(days=1)).date()
 
 
 def max_days() -> int:
