@@ -55,6 +55,8 @@ class ParkingPermit(Base):
         sa.Index("ix_parking_permits_zone_updated_at_id", "zone", "updated_at", "id"),
         # The staff queue of permits waiting for checks, the soonest due first.
         sa.Index("ix_parking_permits_status_checks_due_on", "status", "checks_due_on", "id"),
+        # The enforcement check for a courtesy vehicle standing in for the permit's own.
+        sa.Index("ix_parking_permits_courtesy_vrm_ends_at", "courtesy_vrm", "courtesy_ends_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -79,6 +81,18 @@ class ParkingPermit(Base):
     # For a permit that waited for checks: the London day staff are due to decide by, as the
     # applicant was told (it does not move if the settings change).
     checks_due_on: Mapped[date | None] = mapped_column(sa.Date)
+    # A temporary courtesy vehicle (while the holder's own is repaired): between these moments the
+    # permit covers it instead of `vrm`. One at a time; kept after it ends until the next.
+    courtesy_vrm: Mapped[str | None] = mapped_column(sa.String(8))
+    courtesy_vehicle: Mapped[dict | None] = mapped_column(sa.JSON)
+    courtesy_starts_at: Mapped[datetime | None]
+    courtesy_ends_at: Mapped[datetime | None]  # exclusive
+    # A move to another address in the borough from a later day: from `moves_at` the permit is for
+    # `move_uprn` in `move_zone` (enforcement reads these at once); a daily job then makes it the
+    # permit's own address and zone.
+    move_uprn: Mapped[int | None] = mapped_column(sa.BigInteger)
+    move_zone: Mapped[str | None] = mapped_column(sa.String(6))
+    moves_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)  # the enforcement feed's order
 

@@ -12,7 +12,7 @@ from app.i18n import current_language
 from app.models import Organisation, PermitStatus
 from app.parking import panels  # noqa: F401  (registers the check-your-answers panel)
 from app.services import gazetteer, parking
-from app.services.parking import cancellations, permits, renewals, vehicle_changes
+from app.services.parking import cancellations, courtesy, moving, permits, renewals, vehicle_changes
 from app.services.vehicles import VehicleAnswer
 
 bp = Blueprint("parking", __name__, url_prefix="/services/parking-permits", template_folder="templates")
@@ -86,6 +86,11 @@ def permit_page(reference):
         language=current_language(),
         can_change=vehicle_changes.can_change(permit),
         can_cancel=may_manage and cancellations.can_cancel(permit),
+        courtesy=courtesy.current(permit) if permit.status == PermitStatus.ACTIVE else None,
+        can_lend=may_manage and courtesy.can_lend(permit),
+        can_move=may_manage and moving.can_move(permit),
+        move_address=gazetteer.get(permit.move_uprn) if permit.moves_at is not None else None,
+        move_day=permit.moves_at.astimezone(permits.LONDON).date() if permit.moves_at is not None else None,
         renewal=renewal,
         renewal_first_day=permits.first_day(renewal) if renewal is not None else None,
         renew_refusal=renewals.refusal(permit) if may_manage else "not-an-admin",
@@ -97,6 +102,8 @@ def permit_page(reference):
 
 from app.parking import (  # noqa: E402, F401  (more pages on these blueprints)
     cancel_routes,
+    courtesy_routes,
+    move_routes,
     renew_routes,
     staff_check_routes,
     staff_permit_routes,

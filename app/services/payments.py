@@ -120,6 +120,10 @@ def start(
     )
     db.session.add(payment)
     db.session.flush()
+    if any(item.unit_pence < 0 for item in items):
+        # Stripe refuses a line below nought (a discount or concession): one line for the total,
+        # the breakdown having been shown on our own page.
+        items = [LineItem(description[:200], amount)]
     separator = "&" if "?" in success_url else "?"
     params = {
         "mode": "payment",

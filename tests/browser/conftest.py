@@ -115,6 +115,10 @@ def live(tmp_path_factory, live_stripe, local_dvla):
             "parking.cancel_permit",
             "parking.renew_permit",
             "parking.renew_permit_paid",
+            "parking.courtesy_vehicle",
+            "parking.end_courtesy_vehicle",
+            "parking.move_permit",
+            "parking.move_permit_paid",
         ):
             arguments[endpoint] = {"reference": permit_reference}
         arguments["staff.parking_check"] = {"reference": _make_permit_to_check(app, demo.DEMO_ACCOUNTS[0])}

@@ -111,6 +111,8 @@ def test_a_resident_buys_a_permit_without_javascript(live):
         press(driver, "main form button[type=submit]:not([name])")
         driver.find_element(By.CSS_SELECTOR, "input[value=months-12]").send_keys(" ")
         press(driver, "main form button[type=submit]:not([name])")
+        driver.find_element(By.CSS_SELECTOR, "input[name=concession][value=none]").send_keys(" ")
+        press(driver, "main form button[type=submit]:not([name])")
         # How we contact them: their account's email address is already filled in.
         assert driver.find_element(By.ID, "email").get_attribute("value") == resident.email
         press(driver, "main form button[type=submit]:not([name])")

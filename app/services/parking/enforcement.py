@@ -3,7 +3,9 @@
     answer = enforcement.check(vrm, zone, at, api_key_id=key.id)   # EnforcementAnswer
 
 A vehicle may park when a live resident permit for it in that zone covers the moment, or ended no
-more than the grace period before it (`enforcement_grace_minutes` in the parking settings: a
+more than the grace period before it. While a courtesy vehicle stands in on a permit (courtesy.py),
+the permit covers the courtesy vehicle and not its own; after a move to another zone takes effect
+(moving.py), the permit is for the new zone (`enforcement_grace_minutes` in the parking settings: a
 permit that ran out a minute before the officer looked is not a ticket). Every check is logged with
 the key that asked, the vehicle, the zone, the moment and the answer, and the log is kept for
 `enforcement_log_days`, then deleted by the scheduled job `purge-enforcement-checks`.
@@ -29,14 +31,18 @@ class CoveringPermit:
     reference: str
     valid_from: datetime
     valid_to: datetime  # exclusive: the moment it stops
+    courtesy: bool = False  # the vehicle is a courtesy vehicle standing in for the permit's own
 
     def to_json(self) -> dict:
-        return {
+        found = {
             "type": self.permit_type,
             "reference": self.reference,
             "valid_from": iso_utc(self.valid_from),
             "valid_to": iso_utc(self.valid_to),
         }
+        if self.courtesy:
+            found["courtesy"] = True
+        return found
 
 
 @dataclass(frozen=True)
@@ -62,19 +68,63 @@ def iso_utc(moment: datetime) -> str:
     return moment.astimezone(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
 
 
-def covering_permits(vrm: str, zone: str, at: datetime, grace: timedelta) -> list[CoveringPermit]:
-    rows = db.session.execute(
-        sa.select(ParkingPermit.permit_type, ParkingPermit.reference, ParkingPermit.starts_at, ParkingPermit.ends_at)
-        .where(
-            ParkingPermit.vrm == vrm,
-            ParkingPermit.ends_at > at - grace,
-            ParkingPermit.starts_at <= at,
-            ParkingPermit.zone == zone,
-            ParkingPermit.status == PermitStatus.ACTIVE,
-        )
-        .order_by(ParkingPermit.ends_at.desc())
+def _in_zone_at(zone: str, at: datetime):
+    """The permit is for `zone` at `at`: its own zone until a move to another takes effect, then the new one."""
+    return sa.or_(
+        sa.and_(ParkingPermit.zone == zone, sa.or_(ParkingPermit.moves_at.is_(None), ParkingPermit.moves_at > at)),
+        sa.and_(ParkingPermit.move_zone == zone, ParkingPermit.moves_at <= at),
     )
-    return [CoveringPermit(*row) for row in rows]
+
+
+def covering_permits(vrm: str, zone: str, at: datetime, grace: timedelta) -> list[CoveringPermit]:
+    """The permits for the vehicle itself (not while a courtesy vehicle stands in for it), then those
+    on which it is the courtesy vehicle at that moment (valid from and to: the courtesy days). One
+    statement, each half read through its own index."""
+    own = sa.select(
+        ParkingPermit.permit_type,
+        ParkingPermit.reference,
+        ParkingPermit.starts_at.label("valid_from"),
+        ParkingPermit.ends_at.label("valid_to"),
+        sa.literal(0).label("courtesy"),
+    ).where(
+        ParkingPermit.vrm == vrm,
+        ParkingPermit.ends_at > at - grace,
+        ParkingPermit.starts_at <= at,
+        _in_zone_at(zone, at),
+        ParkingPermit.status == PermitStatus.ACTIVE,
+        sa.or_(
+            ParkingPermit.courtesy_starts_at.is_(None),
+            ParkingPermit.courtesy_starts_at > at,
+            ParkingPermit.courtesy_ends_at <= at,
+        ),
+    )
+    courtesy = sa.select(
+        ParkingPermit.permit_type,
+        ParkingPermit.reference,
+        ParkingPermit.courtesy_starts_at,
+        ParkingPermit.courtesy_ends_at,
+        sa.literal(1),
+    ).where(
+        ParkingPermit.courtesy_vrm == vrm,
+        ParkingPermit.courtesy_ends_at > at - grace,
+        ParkingPermit.courtesy_starts_at <= at,
+        ParkingPermit.ends_at > at - grace,
+        _in_zone_at(zone, at),
+        ParkingPermit.status == PermitStatus.ACTIVE,
+    )
+    both = sa.union_all(own, courtesy).subquery()
+    rows = db.session.execute(sa.select(both).order_by(both.c.courtesy, both.c.valid_to.desc()))
+    return [
+        CoveringPermit(permit_type, reference, _aware(valid_from), _aware(valid_to), courtesy=bool(is_courtesy))
+        for permit_type, reference, valid_from, valid_to, is_courtesy in rows
+    ]
+
+
+def _aware(moment: datetime | str) -> datetime:
+    """A moment read through the union (SQLite gives it back as text, without the model's type)."""
+    if isinstance(moment, str):
+        moment = datetime.fromisoformat(moment)
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
 
 
 def check(vrm: str, zone: str, at: datetime, *, api_key_id: int | None) -> EnforcementAnswer:

@@ -70,7 +70,7 @@ def changed_permits(
 
 
 def to_json(permit: ParkingPermit) -> dict:
-    return {
+    found = {
         "reference": permit.reference,
         "type": permit.permit_type,
         "vrm": permit.vrm,
@@ -79,3 +79,14 @@ def to_json(permit: ParkingPermit) -> dict:
         "valid_to": iso_utc(permit.ends_at),
         "changed_at": iso_utc(permit.updated_at),
     }
+    if permit.courtesy_vrm is not None and permit.courtesy_ends_at is not None:
+        # Between these moments the permit covers this vehicle instead of `vrm` (courtesy.py).
+        found["courtesy"] = {
+            "vrm": permit.courtesy_vrm,
+            "valid_from": iso_utc(permit.courtesy_starts_at),
+            "valid_to": iso_utc(permit.courtesy_ends_at),
+        }
+    if permit.moves_at is not None:
+        # From this moment the permit is for another zone (moving.py).
+        found["moves"] = {"zone": permit.move_zone, "from": iso_utc(permit.moves_at)}
+    return found

@@ -15,7 +15,7 @@ from app.models import ParkingAddress, ParkingPermit, PermitStatus, utcnow
 from app.services import submit_actions
 from app.services.errors import ServiceError
 from app.services.parking import checks, permits
-from app.services.parking.price_rule import months_from, quote_for
+from app.services.parking.price_rule import concession_claimed, months_from, quote_for
 from app.services.parking.settings import SETTINGS_FILE
 from app.services.parking.tariff import Quote
 from app.services.parking.zones import AddressStanding, settings, standing_of
@@ -48,6 +48,7 @@ def issue_permit(definition, case, journey) -> ParkingPermit:
         starts=date.fromisoformat(answers[prices.start_question]),
         months=months_from(answers[prices.duration_question]),
         priced=in_both_languages(lambda language: quote_for(prices, answers, language)),
+        evidence_to_check=concession_claimed(prices, answers) is not None,  # staff check the evidence first
     )
 
 

@@ -193,7 +193,7 @@ def offer(permit: ParkingPermit, months: int) -> RenewalOffer:
         vehicle = VehicleAnswer.from_answer(permit.vehicle)
 
         def price(language):
-            return quote(prices, vehicle, months, starts, language, household_position=position)
+            return quote(prices, vehicle, months, starts, language, household_position=position, zone=permit.zone)
 
     try:
         sold, kept = in_both_languages(price)

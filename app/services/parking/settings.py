@@ -101,6 +101,10 @@ class ParkingSettings(Strict):
     visitors: VisitorRules = VisitorRules()
     cancellation: CancellationRules = CancellationRules()
     renewals: RenewalRules = RenewalRules()
+    # A holder may put a temporary courtesy vehicle on their resident permit for up to this many days.
+    courtesy_vehicle_max_days: Annotated[int, Field(ge=1, le=90)] = 28
+    # A holder who moves home may tell us up to this many days before the move.
+    moving_max_days_ahead: Annotated[int, Field(ge=0, le=90)] = 28
 
     @model_validator(mode="after")
     def _codes_differ(self) -> ParkingSettings:

@@ -56,6 +56,15 @@ class DieselSurcharge(Strict):
     pence: Pence  # for 12 months
 
 
+class Concession(Strict):
+    """A reduced price for people in a group the council helps (a Blue Badge holder, someone on
+    Council Tax Reduction, a care worker), claimed in the form with evidence that staff check."""
+
+    code: Identifier  # the answer's value in the form's concession question: "blue-badge"
+    name: Text  # as the quote line says it
+    percent_off: Annotated[int, Field(ge=1, le=100)]  # 100: free
+
+
 class Tariff(Strict):
     effective_from: date
     permit_type: Literal["resident"] = "resident"
@@ -71,6 +80,13 @@ class Tariff(Strict):
         default_factory=dict
     )
     provisional_band: int = Field(default=0, ge=0)  # index into co2_bands (or engine_bands with a formula)
+    # Reduced prices a person may claim with evidence (the permit waits for checks).
+    concessions: list[Concession] = Field(default_factory=list)
+    # Percent of the price in a zone that costs more or less than the others (zone code: percent);
+    # zones not listed pay 100%.
+    zone_percent: dict[Annotated[str, Field(pattern=r"^[A-Z0-9]{1,6}$")], Annotated[int, Field(ge=0, le=500)]] = Field(
+        default_factory=dict
+    )
 
     @model_validator(mode="after")
     def _consistent(self) -> Tariff:
@@ -102,6 +118,7 @@ class ParkingPermitPrices(Strict):
     duration_question: Identifier = "duration"
     start_question: Identifier = "start-day"
     address_question: Identifier = "address"
+    concession_question: Identifier | None = None  # a radios question whose values are concession codes
     tariffs: list[Tariff] = Field(min_length=1)
 
     @model_validator(mode="after")
@@ -127,6 +144,7 @@ class Quote:
     tariff_from: date  # the tariff's effective_from: what the permit was priced under
     provisional: bool  # the vehicle's emissions are not known yet: checked later, the difference settled
     basis: str  # "electric", "co2-band", "co2-formula", "engine-size" or "provisional"
+    concession: str | None = None  # the concession code claimed, kept so later prices keep it
 
     @property
     def total_pence(self) -> int:
@@ -140,7 +158,7 @@ class Quote:
             "provisional": self.provisional,
             "basis": self.basis,
             "total_pence": self.total_pence,
-        }
+        } | ({"concession": self.concession} if self.concession else {})
 
 
 def _share(pence: int, percent: int) -> int:
@@ -228,10 +246,13 @@ def quote(
     language: str,
     *,
     household_position: int = 1,
+    zone: str | None = None,
+    concession: str | None = None,
 ) -> Quote:
     """The price of a resident permit for `vehicle`, `months` long, starting on `starts`, as the
-    `household_position`th permit at its address (1 for the first). Raises NoTariff or ValueError
-    (a length of permit the tariff does not sell)."""
+    `household_position`th permit at its address (1 for the first), in `zone`, with the
+    `concession` claimed (a code, or None). Raises NoTariff or ValueError (a length of permit or a
+    concession the tariff does not have)."""
     tariff = prices.in_force(starts)
     if tariff is None:
         raise NoTariff(starts)
@@ -260,13 +281,38 @@ def quote(
                 _share(surcharge.pence, percent),
             )
         )
+    zone_percent = tariff.zone_percent.get(zone or "", 100)
+    if zone_percent != 100:
+        so_far = sum(line.total_pence for line in lines)
+        lines.append(LineItem(_zone_line(zone, zone_percent), _share(so_far, zone_percent) - so_far))
     extra = tariff.additional_permit_percent.get(
         min(household_position, max(tariff.additional_permit_percent, default=1))
     )
     if household_position > 1 and extra:
         so_far = sum(line.total_pence for line in lines)
         lines.append(LineItem(_household_line(household_position, extra), _share(so_far, extra)))
-    return Quote(lines, months, tariff.effective_from, basis == "provisional", basis)
+    if concession:
+        claimed = next((found for found in tariff.concessions if found.code == concession), None)
+        if claimed is None:
+            raise ValueError(f"the tariff has no concession {concession!r}")
+        so_far = sum(line.total_pence for line in lines)
+        lines.append(
+            LineItem(
+                _(
+                    "Concession, %(name)s: -%(percent)s%%",
+                    name=claimed.name.get(language),
+                    percent=claimed.percent_off,
+                ),
+                -_share(so_far, claimed.percent_off),
+            )
+        )
+    return Quote(lines, months, tariff.effective_from, basis == "provisional", basis, concession or None)
+
+
+def _zone_line(zone: str, percent: int) -> str:
+    if percent < 100:
+        return _("Zone %(zone)s costs less: -%(percent)s%%", zone=zone, percent=100 - percent)
+    return _("Zone %(zone)s costs more: +%(percent)s%%", zone=zone, percent=percent - 100)
 
 
 def _household_line(position: int, percent: int) -> str:
@@ -312,4 +358,4 @@ def _month_year(day: date, language: str) -> str:
     return f"{names[day.month - 1]} {day.year}"
 
 
-__all__ = ["NoTariff", "ParkingPermitPrices", "Quote", "Tariff", "quote"]
+__all__ = ["Concession", "NoTariff", "ParkingPermitPrices", "Quote", "Tariff", "quote"]

@@ -74,7 +74,16 @@ def _resident_price(permit: ParkingPermit, vehicle: VehicleAnswer):
     prices = form_model.settings_for(SETTINGS_FILE).prices
     position = _position(permit)
     first = permits.first_day(permit)
-    return lambda language: quote(prices, vehicle, permit.months, first, language, household_position=position)
+    return lambda language: quote(
+        prices,
+        vehicle,
+        permit.months,
+        first,
+        language,
+        household_position=position,
+        zone=permit.zone,
+        concession=(permit.quote or {}).get("concession"),
+    )
 
 
 def _business_price(permit: ParkingPermit, vehicle: VehicleAnswer):
