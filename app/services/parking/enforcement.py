@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from functools import cache
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
@@ -68,7 +69,7 @@ def iso_utc(moment: datetime) -> str:
     return moment.astimezone(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
 
 
-def _in_zone_at(zone: str, at: datetime):
+def _in_zone_at(zone, at):
     """The permit is for `zone` at `at`: its own zone until a move to another takes effect, then the new one."""
     return sa.or_(
         sa.and_(ParkingPermit.zone == zone, sa.or_(ParkingPermit.moves_at.is_(None), ParkingPermit.moves_at > at)),
@@ -76,10 +77,15 @@ def _in_zone_at(zone: str, at: datetime):
     )
 
 
-def covering_permits(vrm: str, zone: str, at: datetime, grace: timedelta) -> list[CoveringPermit]:
+@cache
+def _covering_statement() -> sa.Select:
     """The permits for the vehicle itself (not while a courtesy vehicle stands in for it), then those
     on which it is the courtesy vehicle at that moment (valid from and to: the courtesy days). One
-    statement, each half read through its own index."""
+    statement, each half read through its own index. Built once, with parameters: building it and
+    its cache key on every check cost more than running it."""
+    moment = ParkingPermit.starts_at.type
+    vrm, zone = sa.bindparam("vrm", type_=sa.String()), sa.bindparam("zone", type_=sa.String())
+    at, since = sa.bindparam("at", type_=moment), sa.bindparam("since", type_=moment)
     own = sa.select(
         ParkingPermit.permit_type,
         ParkingPermit.reference,
@@ -88,7 +94,7 @@ def covering_permits(vrm: str, zone: str, at: datetime, grace: timedelta) -> lis
         sa.literal(0).label("courtesy"),
     ).where(
         ParkingPermit.vrm == vrm,
-        ParkingPermit.ends_at > at - grace,
+        ParkingPermit.ends_at > since,
         ParkingPermit.starts_at <= at,
         _in_zone_at(zone, at),
         ParkingPermit.status == PermitStatus.ACTIVE,
@@ -106,14 +112,19 @@ def covering_permits(vrm: str, zone: str, at: datetime, grace: timedelta) -> lis
         sa.literal(1),
     ).where(
         ParkingPermit.courtesy_vrm == vrm,
-        ParkingPermit.courtesy_ends_at > at - grace,
+        ParkingPermit.courtesy_ends_at > since,
         ParkingPermit.courtesy_starts_at <= at,
-        ParkingPermit.ends_at > at - grace,
+        ParkingPermit.ends_at > since,
         _in_zone_at(zone, at),
         ParkingPermit.status == PermitStatus.ACTIVE,
     )
     both = sa.union_all(own, courtesy).subquery()
-    rows = db.session.execute(sa.select(both).order_by(both.c.courtesy, both.c.valid_to.desc()))
+    return sa.select(both).order_by(both.c.courtesy, both.c.valid_to.desc())
+
+
+def covering_permits(vrm: str, zone: str, at: datetime, grace: timedelta) -> list[CoveringPermit]:
+    """The permits that let the vehicle park in the zone at the moment (see _covering_statement)."""
+    rows = db.session.execute(_covering_statement(), {"vrm": vrm, "zone": zone, "at": at, "since": at - grace})
     return [
         CoveringPermit(permit_type, reference, _aware(valid_from), _aware(valid_to), courtesy=bool(is_courtesy))
         for permit_type, reference, valid_from, valid_to, is_courtesy in rows
