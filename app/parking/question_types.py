@@ -10,8 +10,10 @@
 
 from __future__ import annotations
 
+from flask import g
 from flask_babel import format_date
 from flask_babel import gettext as _
+from flask_login import current_user
 
 from app import form_model
 from app.form_model.question_types import FieldContext, register
@@ -24,7 +26,7 @@ from app.forms_engine.question_types.vehicle import VehicleField, VehicleKind
 from app.i18n import current_language
 from app.services import parking
 from app.services.errors import ServiceError
-from app.services.parking import permits, visitors
+from app.services.parking import permits, visitors, zones
 from app.services.parking.visitor_packs import units_from
 
 
@@ -45,6 +47,20 @@ class ParkingAddressField(AddressField):
                 "uprn",
                 _("This address already has %(num)s resident permits, the most one address can have", num=most),
             )
+            return
+        self.data = {**self.data, "proof": "needed" if _proof_needed(standing.uprn) else "not-needed"}
+
+
+def _proof_needed(uprn: int) -> bool:
+    """Whether the applicant is asked for proof of living at the address (zones.address_proof_needed).
+    The applicant is the person a volunteer is helping, or the person signed in; staff taking a call
+    check the council's records themselves while they talk, so they are not asked to upload."""
+    helping = g.get("assisted_session")
+    if helping is not None:
+        return zones.address_proof_needed(helping.person, uprn)
+    if current_user.is_authenticated and current_user.is_staff:
+        return False
+    return zones.address_proof_needed(current_user if current_user.is_authenticated else None, uprn)
 
 
 def parking_refusal(standing) -> str:
@@ -67,6 +83,15 @@ class ParkingAddressKind(AddressKind):
     name = "parking_address"
     settings = frozenset()
     account_field = None
+    # Conditions may ask whether the applicant must send proof of living there (address_proof):
+    # {question: address, equals: needed}.
+    usable_in_conditions = True
+
+    def option_values(self, question: Question) -> list[str]:
+        return ["needed", "not-needed"]
+
+    def condition_value(self, answer):
+        return answer.get("proof") if isinstance(answer, dict) else None
 
     def field(self, question: Question, context: FieldContext):
         label, hint = label_and_hint(question, context.language)

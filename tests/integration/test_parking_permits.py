@@ -319,3 +319,82 @@ def test_a_looked_up_vehicle_is_not_asked_for_proof(app, client, resident, local
     headings = [page.h1 for page in seen]
     assert "What is the vehicle's registration number?" in headings
     assert "Send us proof that you keep this vehicle" not in headings
+
+
+def test_proof_of_living_there_is_asked_for_unless_the_council_holds_it(
+    app, client, resident, local_stripe, monkeypatch
+):
+    """`address_proof`: unless_held asks a person the council knows nothing about at the address for
+    proof, and not one who has had a permit there; always asks everyone; the permit then waits for
+    staff to check it. (The demo council's setting is never.)"""
+    from app.services.parking import zones
+
+    rule = {"address_proof": "unless_held"}
+    shipped = zones.settings
+    monkeypatch.setattr(zones, "settings", lambda: shipped().model_copy(update=rule))
+    address_page = definition(app).page("address")
+    client.get(f"{FORM}/begin", expect=302)
+    asked = post_page(client, "address", example_page_data(address_page), expect=302)
+    assert asked.location.endswith(f"{FORM}/address-evidence")
+    shown = client.get(f"{FORM}/address-evidence")
+    assert shown.h1 == "Send us proof that you live at this address"
+
+    today = date.today()
+    db.session.add(
+        ParkingPermit(
+            reference="EARLIER-1",
+            user_id=resident.id,
+            uprn=100000000001,
+            zone="A",
+            vrm="DM13TXD",
+            vehicle={},
+            starts_at=permits.london_midnight(today - timedelta(days=400)),
+            ends_at=permits.london_midnight(today - timedelta(days=35)),
+            months=12,
+            price_pence=1,
+            quote={},
+            updated_at=utcnow(),
+        )
+    )
+    db.session.commit()
+    held = post_page(client, "address", example_page_data(address_page), expect=302)
+    assert held.location.endswith(f"{FORM}/vehicle")  # a permit there before: the council holds proof
+
+    rule["address_proof"] = "always"
+    again = post_page(client, "address", example_page_data(address_page), expect=302)
+    assert again.location.endswith(f"{FORM}/address-evidence")
+    post_page(client, "address-evidence", example_page_data(definition(app).page("address-evidence")), expect=302)
+    walk_rest = client.get(f"{FORM}/vehicle")
+    assert walk_rest.h1 == "What is the vehicle's registration number?"
+    for page_id in ("vehicle", "start-day", "duration", "concession", "contact"):
+        page = definition(app).page(page_id)
+        shown = client.get(f"{FORM}/{page_id}")
+        client.post(
+            f"{FORM}/{page_id}", {"csrf_token": shown.csrf_token(), **example_page_data(page, shown)}, expect=302
+        )
+    send(client, definition(app), local_stripe)
+    permit = db.session.scalar(sa.select(ParkingPermit).where(ParkingPermit.reference != "EARLIER-1"))
+    assert permit.status == PermitStatus.AWAITING_CHECKS
+    assert [question for question, _file in checks.evidence_of(permit)] == ["address-evidence"]
+
+
+def test_a_linked_open_council_tax_account_for_the_address_is_proof_held(app, resident, monkeypatch):
+    from app.models.council_tax import AccountStatus, CouncilTaxAccount
+    from app.services.council_tax import links
+    from app.services.parking import zones
+    from tests.council_tax_accounts import link_an_account
+
+    shipped = zones.settings
+    monkeypatch.setattr(zones, "settings", lambda: shipped().model_copy(update={"address_proof": "unless_held"}))
+    with app.test_request_context():
+        assert zones.address_proof_needed(resident, 100000000001)
+        assert zones.address_proof_needed(None, 100000000001)  # nobody to know anything about
+        account = links.linked_account(resident, link_an_account(resident))
+        account.property.uprn = 100000000001
+        db.session.flush()
+        assert not zones.address_proof_needed(resident, 100000000001)
+        assert zones.address_proof_needed(resident, 100000000002)  # not for another address
+        account.status = AccountStatus.CLOSED  # they have moved out: the record no longer shows them there
+        db.session.flush()
+        assert zones.address_proof_needed(resident, 100000000001)
+        assert db.session.get(CouncilTaxAccount, account.id) is account

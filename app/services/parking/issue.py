@@ -48,7 +48,8 @@ def issue_permit(definition, case, journey) -> ParkingPermit:
         starts=date.fromisoformat(answers[prices.start_question]),
         months=months_from(answers[prices.duration_question]),
         priced=in_both_languages(lambda language: quote_for(prices, answers, language)),
-        evidence_to_check=concession_claimed(prices, answers) is not None,  # staff check the evidence first
+        # Staff check the evidence first: a concession's, or proof of living at the address.
+        evidence_to_check=concession_claimed(prices, answers) is not None or bool(answers.get("address-evidence")),
     )
 
 

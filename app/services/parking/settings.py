@@ -105,6 +105,10 @@ class ParkingSettings(Strict):
     courtesy_vehicle_max_days: Annotated[int, Field(ge=1, le=90)] = 28
     # A holder who moves home may tell us up to this many days before the move.
     moving_max_days_ahead: Annotated[int, Field(ge=0, le=90)] = 28
+    # Proof that the applicant lives at the address (a council tax bill, a tenancy agreement): "always"
+    # asked for; "unless_held": asked for unless the council already holds it (the person has linked
+    # an open council tax account for that address, or has had a resident permit there); "never".
+    address_proof: Literal["always", "unless_held", "never"] = "unless_held"
 
     @model_validator(mode="after")
     def _codes_differ(self) -> ParkingSettings:

@@ -20,7 +20,8 @@ import sqlalchemy as sa
 
 from app import form_model
 from app.extensions import db
-from app.models import GazetteerAddress, ParkingAddress, ParkingEligibility, utcnow
+from app.models import GazetteerAddress, ParkingAddress, ParkingEligibility, ParkingPermit, PermitStatus, utcnow
+from app.models.council_tax import AccountStatus, CouncilTaxAccount, CouncilTaxLink, CouncilTaxProperty
 from app.services.parking.settings import SECTION, SETTINGS_FILE, ParkingSettings, Reason, Zone
 
 REQUIRED_COLUMNS = ("uprn", "zone", "eligibility", "reason")
@@ -216,3 +217,32 @@ def _store(line: _Line, result: ZonesImport) -> None:
             setattr(row, name, value)
         row.updated_at = utcnow()
         result.changed += 1
+
+
+def address_proof_needed(user, uprn: int) -> bool:
+    """Whether an applicant must send proof that they live at `uprn` (the `address_proof` setting).
+    The council holds proof when the person has linked an open council tax account for the address,
+    or has had a resident permit there that was issued (not refused)."""
+    rule = settings().address_proof
+    if rule != "unless_held":
+        return rule == "always"
+    if user is None:
+        return True
+    council_tax = (
+        sa.select(CouncilTaxLink.id)
+        .join(CouncilTaxAccount, CouncilTaxLink.account_id == CouncilTaxAccount.id)
+        .join(CouncilTaxProperty, CouncilTaxAccount.property_id == CouncilTaxProperty.id)
+        .where(
+            CouncilTaxLink.user_id == user.id,
+            CouncilTaxProperty.uprn == uprn,
+            CouncilTaxAccount.status == AccountStatus.OPEN,
+        )
+    )
+    earlier_permit = sa.select(ParkingPermit.id).where(
+        ParkingPermit.user_id == user.id,
+        ParkingPermit.uprn == uprn,
+        ParkingPermit.permit_type == "resident",
+        ParkingPermit.status == PermitStatus.ACTIVE,  # issued: a refused one is cancelled
+    )
+    held = db.session.scalar(sa.select(sa.or_(sa.exists(council_tax), sa.exists(earlier_permit))))
+    return not held
