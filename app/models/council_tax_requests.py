@@ -15,6 +15,8 @@ class RequestKind(enum.StrEnum):
     TWELVE_INSTALMENTS = "twelve_instalments"  # pay this year's bill in 12 monthly instalments
     PAPERLESS_BILLS = "paperless_bills"  # bills by email instead of post (e-billing), or back to paper
     MOVING_OUT = "moving_out"  # the person is leaving the property: the date and where to send the final bill
+    PAYMENT_ARRANGEMENT = "payment_arrangement"  # agreed payments to clear arrears (council_tax_arrangements)
+    BILL_FORMAT = "bill_format"  # how the person wants bills and notices: large print, braille, a language...
 
 
 class BatchStatus(enum.StrEnum):
