@@ -4,12 +4,22 @@ offers, and the revenues team's counter-offer."""
 
 from functools import cache
 
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from govuk_frontend_wtf.wtforms_widgets import GovTextArea
 from wtforms import TextAreaField
 from wtforms.validators import Length, StopValidation, ValidationError
 
-from app.forms_common import BaseForm, GovRadioField, GovSelectField, NoControlCharacters, Required, strip, text_field
+from app.forms_common import (
+    BaseForm,
+    GovRadioField,
+    GovSelectField,
+    NoControlCharacters,
+    Required,
+    sentence,
+    strip,
+    text_field,
+)
 from app.forms_engine.question_types.base import Names
 from app.forms_engine.question_types.dates import PartsDateField
 from app.money import parse_pounds
@@ -117,29 +127,26 @@ OFFER_FREQUENCY_CHOICES = [
 
 
 class PoundsAmount:
-    """An amount in pounds, blank meaning nothing; refuses what is not an amount and absurd sums."""
+    """An amount in pounds, blank meaning nothing; refuses what is not an amount and absurd sums.
+    Messages name the heading in lower case and take a capital at the start (forms_common.sentence),
+    because the name comes first in Welsh and not in English."""
 
-    def __init__(self, name, *, required: bool = False):
-        self.name, self.required = name, required
+    def __init__(self, name):
+        self.name = name
 
     def __call__(self, form, field):
         text = (field.data or "").strip()
         if not text:
-            if self.required:
-                raise StopValidation(_l("Enter %(name)s", name=self.name))
             return
-        if text.lstrip().startswith("-"):
-            raise StopValidation(_l("%(name)s must be £0 or more", name=_capital(self.name)))
+        if text.startswith("-"):
+            raise StopValidation(sentence(_("%(name)s must be £0 or more", name=self.name)))
         pence = parse_pounds(text)
         if pence is None:
-            raise StopValidation(_l("Enter %(name)s in pounds and pence, like 250 or 1,200.50", name=self.name))
+            raise StopValidation(
+                sentence(_("Enter %(name)s in pounds and pence, like 250 or 1,200.50", name=self.name))
+            )
         if pence > sums.MAX_LINE_PENCE:
-            raise StopValidation(_l("%(name)s must be £100,000 or less", name=_capital(self.name)))
-
-
-def _capital(text) -> str:
-    text = str(text)
-    return text[:1].upper() + text[1:]
+            raise StopValidation(sentence(_("%(name)s must be £100,000 or less", name=self.name)))
 
 
 @cache

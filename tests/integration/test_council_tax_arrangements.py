@@ -56,7 +56,9 @@ def offer(amount="25", frequency="monthly", first=(1, 12, 2026)) -> dict:
 
 def fill_statement(client):
     # £300 a week earnings is £1,300.00 a month; £400 every 2 weeks benefits is £866.67.
-    assert client.submit(INCOME, money(earnings=("300", "weekly"), benefits=("400", "fortnightly"))).location.endswith(FIXED)
+    assert client.submit(INCOME, money(earnings=("300", "weekly"), benefits=("400", "fortnightly"))).location.endswith(
+        FIXED
+    )
     assert client.submit(FIXED, money(home_and_contents="900", utilities=("25", "weekly"))).location.endswith(FLEXIBLE)
     assert client.submit(FLEXIBLE, money(food_and_housekeeping=("80", "weekly"))).location.endswith(DEBTS)
     assert client.submit(DEBTS, money(other_debts="50")).location.endswith(OFFER)
@@ -64,7 +66,9 @@ def fill_statement(client):
 
 def rows(page, selector) -> dict[str, str]:
     return {
-        row.select_one("dt").get_text(strip=True): row.select_one(".govuk-summary-list__value").get_text(" ", strip=True)
+        row.select_one("dt").get_text(strip=True): row.select_one(".govuk-summary-list__value").get_text(
+            " ", strip=True
+        )
         for row in page.soup.select(f"{selector} .govuk-summary-list__row")
     }
 
@@ -163,7 +167,9 @@ def test_staff_accept_and_the_person_is_told_and_the_export_has_the_terms(owner,
         case = db.session.scalar(sa.select(Case).where(Case.reference == reference))
         assert case.status is CaseStatus.CLOSED
         update = db.session.scalar(
-            sa.select(OutboundMessage).where(OutboundMessage.subject.contains("update")).order_by(OutboundMessage.id.desc())
+            sa.select(OutboundMessage)
+            .where(OutboundMessage.subject.contains("update"))
+            .order_by(OutboundMessage.id.desc())
         )
         assert update.recipient == "payer@example.com" and "£25.00 a month" in update.body
         [written] = export.export(tmp_path, commit=db.session.commit)
@@ -176,10 +182,16 @@ def test_staff_accept_and_the_person_is_told_and_the_export_has_the_terms(owner,
         "amount_pence": 2500,
         "frequency": "monthly",
     }
-    assert (details["first_payment_on"], details["payments"], details["last_payment_on"]) == ("2026-12-01", 5, "2027-04-01")
+    assert (details["first_payment_on"], details["payments"], details["last_payment_on"]) == (
+        "2026-12-01",
+        5,
+        "2027-04-01",
+    )
     assert details["monthly_statement_pence"]["other_debts"] == 5000
     # Answered once: accepting again changes nothing and exports nothing more.
-    staff.submit(f"/staff/cases/{reference}/arrangement/accept", from_url=f"/staff/cases/{reference}/arrangement", expect=302)
+    staff.submit(
+        f"/staff/cases/{reference}/arrangement/accept", from_url=f"/staff/cases/{reference}/arrangement", expect=302
+    )
     assert len(requests_of(app, RequestKind.PAYMENT_ARRANGEMENT)) == 1
 
 
@@ -277,9 +289,13 @@ def test_a_counter_offer_that_will_not_do_is_refused_and_markup_in_the_reason_to
     reference = send(client)
     staff = staff_client(client, app)
     url = f"/staff/cases/{reference}/arrangement"
-    page = staff.submit(url + "/counter", {**offer("200"), "reason": "<b>no</b>"}, from_url=url, form_index=1, expect=200)
+    page = staff.submit(
+        url + "/counter", {**offer("200"), "reason": "<b>no</b>"}, from_url=url, form_index=1, expect=200
+    )
     assert "Reason must not include < or >" in page.soup.select_one("#reason-error").get_text()
-    page = staff.submit(url + "/counter", {**offer("200"), "reason": "Too little."}, from_url=url, form_index=1, expect=200)
+    page = staff.submit(
+        url + "/counter", {**offer("200"), "reason": "Too little."}, from_url=url, form_index=1, expect=200
+    )
     assert "Each payment must be £125.00 or less" in page.soup.select_one("#amount-error").get_text()
     page = staff.submit(url + "/counter", {**offer("20"), "reason": ""}, from_url=url, form_index=1, expect=200)
     assert "Enter why you cannot accept their offer" in page.soup.select_one("#reason-error").get_text()

@@ -67,7 +67,8 @@ def test_the_statement_adds_up_by_section_and_leaves_the_rest():
 def test_left_over_is_income_less_everything_else(entries):
     found = sums.statement(entries)
     assert found.left_over_pence == sum(
-        found.monthly[heading] * (1 if heading in sums.HEADINGS[sums.Section.INCOME] else -1) for heading in found.monthly
+        found.monthly[heading] * (1 if heading in sums.HEADINGS[sums.Section.INCOME] else -1)
+        for heading in found.monthly
     )
     assert sum(found.section_pence(section) for section in sums.Section) == sum(found.monthly.values())
 
