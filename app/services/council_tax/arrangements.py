@@ -91,6 +91,8 @@ def propose(
     arrangement waiting for their answer."""
     if arrears_pence <= 0:
         raise ServiceError(_("This account is not behind with payments"))
+    # One at a time per account, also when two "Send"s (two tabs, joint payers) arrive together.
+    db.session.execute(sa.select(CouncilTaxAccount.id).where(CouncilTaxAccount.id == account.id).with_for_update())
     if waiting(account) is not None:
         raise ServiceError(_("You have already asked for an arrangement on this account"))
     check_offer(offer, arrears_pence, today)
@@ -174,8 +176,14 @@ def _message(case: Case, english_and_welsh) -> str:
         return english_and_welsh()
 
 
+def _locked(arrangement: CouncilTaxArrangement) -> None:
+    """Read the arrangement again under a row lock, so two answers at once cannot both be taken."""
+    db.session.refresh(arrangement, with_for_update=True)
+
+
 def accept(case: Case, arrangement: CouncilTaxArrangement, staff: User) -> None:
     """The revenues team agrees the person's offer."""
+    _locked(arrangement)
     if arrangement.status is not ArrangementStatus.PROPOSED:
         raise ServiceError(_("This arrangement has already been answered"))
     arrangement.decided_by_id, arrangement.decided_at = staff.id, utcnow()
@@ -197,6 +205,7 @@ def counter(
     case: Case, arrangement: CouncilTaxArrangement, staff: User, terms: Offer, reason: str, today: date
 ) -> None:
     """The revenues team offers different terms, saying why; the person may accept them online."""
+    _locked(arrangement)
     if arrangement.status is not ArrangementStatus.PROPOSED:
         raise ServiceError(_("This arrangement has already been answered"))
     check_offer(terms, arrangement.arrears_pence, today)
@@ -223,6 +232,7 @@ def counter(
 
 def accept_offer(case: Case, arrangement: CouncilTaxArrangement, user: User) -> None:
     """The person accepts the revenues team's offer."""
+    _locked(arrangement)
     if arrangement.status is not ArrangementStatus.COUNTERED or arrangement.user_id != user.id:
         raise ServiceError(_("There is no offer to accept"))
     terms = offered(arrangement)
