@@ -98,8 +98,10 @@ def preference(account: CouncilTaxAccount) -> BillFormat | None:
 
 
 def choose(user: User, account: CouncilTaxAccount, wanted: BillFormat) -> CouncilTaxRequest | None:
-    """Sends the choice to the revenues system; None when it is the choice already made."""
-    if preference(account) == wanted:
+    """Sends the choice to the revenues system; None when it is the choice already made (standard
+    print is what the revenues system does unless asked otherwise)."""
+    before = preference(account)
+    if before == wanted or (before is None and wanted.format == STANDARD):
         return None
     request = CouncilTaxRequest(
         kind=RequestKind.BILL_FORMAT, account_reference=account.reference, user_id=user.id, details=wanted.as_details()
