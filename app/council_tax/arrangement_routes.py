@@ -218,9 +218,12 @@ def arrangement_check(account_ref):
     given = _given(draft)
     form = forms.ConfirmForm()
     if form.validate_on_submit():
-        case = arrangements.propose(
-            current_user, account, arrears, given, offer, today=today, language=current_language()
-        )
+        try:
+            case = arrangements.propose(
+                current_user, account, arrears, given, offer, today=today, language=current_language()
+            )
+        except ServiceError:  # another arrangement arrived first (a second tab, a joint payer)
+            return redirect(url_for("council_tax.arrangement_start", account_ref=account.reference))
         session.pop(_key(account), None)
         return redirect(
             url_for("council_tax.arrangement_page", account_ref=account.reference, reference=case.reference)

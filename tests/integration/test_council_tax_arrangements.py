@@ -12,9 +12,20 @@ import pytest
 import sqlalchemy as sa
 
 from app.extensions import db
-from app.models import Case, CaseStatus, CouncilTaxArrangement, CouncilTaxRequest, OutboundMessage, RequestKind, Role
+from app.models import (
+    Case,
+    CaseStatus,
+    CouncilTaxArrangement,
+    CouncilTaxRequest,
+    OutboundMessage,
+    RequestKind,
+    Role,
+    User,
+)
+from app.models.council_tax_arrangements import Frequency
 from app.services import cases, working_days
-from app.services.council_tax import export, extract
+from app.services.council_tax import arrangements, export, extract, links
+from app.services.errors import ServiceError
 from tests.factories import sign_in
 from tests.integration.test_council_tax_import import ACCOUNT_A, ACCOUNT_B, extract_files, write_extract
 from tests.integration.test_council_tax_links import account_url, imported, in_app, linked, person  # noqa: F401
@@ -375,3 +386,28 @@ def test_an_account_paid_off_since_the_offer_cannot_send_it(owner, client, app, 
         extract.import_folder(write_extract(tmp_path / "paid", files, extracted_at="2026-11-24T01:30:00Z"))
         db.session.commit()
     assert client.get(CHECK, expect=302).location.endswith(START)
+
+
+def test_one_arrangement_at_a_time_when_a_joint_payer_sends_first(owner, client, app):
+    fill_statement(client)
+    client.submit(OFFER, offer())
+    joint = type(client)(app.test_client())
+    someone = person(app, email="joint@example.com")
+    linked(app, someone)
+    sign_in(joint, someone)
+    send(joint)
+    assert client.get(INCOME, expect=302).location.endswith(START)
+    token = client.get(f"{account_url(ACCOUNT_A)}/bill-format").csrf_token()
+    assert client.post(CHECK, {"csrf_token": token}, expect=302).location.endswith(START)  # nothing sent twice
+    assert in_app(app, lambda: db.session.scalar(sa.select(sa.func.count(CouncilTaxArrangement.id)))) == 1
+
+
+def test_the_service_itself_refuses_a_second_arrangement_waiting(owner, app):
+    with app.test_request_context():
+        user = db.session.get(User, owner.id)
+        account = links.linked_account(user, ACCOUNT_A)
+        terms = arrangements.Offer(2500, Frequency.MONTHLY, date(2026, 12, 1))
+        arrangements.propose(user, account, 12500, {}, terms, today=TODAY, language="en")
+        with pytest.raises(ServiceError):
+            arrangements.propose(user, account, 12500, {}, terms, today=TODAY, language="en")
+        assert db.session.scalar(sa.select(sa.func.count(CouncilTaxArrangement.id))) == 1
