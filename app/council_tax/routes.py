@@ -18,6 +18,7 @@ from app.money import parse_pounds, pounds
 from app.services import cases, gazetteer, payments
 from app.services.council_tax import (
     adapter,
+    bill_format,
     instalment_requests,
     links,
     moving_out,
@@ -92,11 +93,8 @@ def account_page(account_ref):
     )
 
 
-@bp.get("/accounts/<account_ref>/bill")
-@login_required
-def bill_page(account_ref):
-    """A year's bill explained (this year's unless ?year= names another the account has)."""
-    account = linked_or_404(account_ref)
+def bill_values(account) -> dict:
+    """A year's bill (this year's unless ?year= names another the account has) for its page."""
     revenues = adapter.revenues()
     years = revenues.years(account)
     wanted = request.args.get("year", "")
@@ -108,8 +106,20 @@ def bill_page(account_ref):
             abort(404)
         year = int(wanted)
     bill = statement.year_bill(revenues, account, year, cases.london_today())
+    return {"account": account, "bill": bill, "years": years, "as_at": revenues.as_at()}
+
+
+@bp.get("/accounts/<account_ref>/bill")
+@login_required
+def bill_page(account_ref):
+    """A year's bill explained, and the format the person asked for their bills in."""
+    account = linked_or_404(account_ref)
+    wanted = bill_format.preference(account)
     return render_template(
-        "council_tax/bill.html", **page_values(account=account, bill=bill, years=years, as_at=revenues.as_at())
+        "council_tax/bill.html",
+        **page_values(
+            **bill_values(account), bill_format=wanted, format_words=bill_format.describe(wanted, current_language())
+        ),
     )
 
 
@@ -366,6 +376,8 @@ def moving_out_sent(account_ref, reference):
 
 
 from app.council_tax import (  # noqa: E402, F401  (more pages on this blueprint)
+    arrangement_routes,
+    bill_format_routes,
     direct_debit_routes,
     moving_in_routes,
     moving_within_routes,

@@ -48,6 +48,7 @@ from app.models.council_tax import (
     RecoveryStage,
     TransactionKind,
 )
+from app.models.council_tax_arrangements import ArrangementStatus, CouncilTaxArrangement
 from app.models.council_tax_requests import (
     BatchStatus,
     CouncilTaxExportBatch,
@@ -86,6 +87,8 @@ from app.models.street_reports import (
 
 __all__ = [
     "BatchStatus",
+    "ArrangementStatus",
+    "CouncilTaxArrangement",
     "CouncilTaxExportBatch",
     "CouncilTaxPaperless",
     "CouncilTaxRequest",

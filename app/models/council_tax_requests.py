@@ -22,6 +22,8 @@ class RequestKind(enum.StrEnum):
     CREDIT_REFUND = "credit_refund"  # pay (part of) a credit balance back to the person's bank account
     MOVING_IN = "moving_in"  # someone is becoming liable at a property in the borough (no account yet)
     MOVING_WITHIN = "moving_within"  # from one property in the borough to another: a final bill and a new one
+    PAYMENT_ARRANGEMENT = "payment_arrangement"  # agreed payments to clear arrears (council_tax_arrangements)
+    BILL_FORMAT = "bill_format"  # how the person wants bills and notices: large print, braille, a language...
 
 
 class BatchStatus(enum.StrEnum):

@@ -52,6 +52,7 @@ def resident(user_id):
 
 # The case pages register on this blueprint too.
 from app.staff import (  # noqa: E402, F401
+    arrangement_routes,
     assisted_routes,
     case_routes,
     collection_routes,
