@@ -19,7 +19,7 @@ from app.i18n import current_language
 from app.models import Channel
 from app.money import pounds
 from app.parking.staff_permit_routes import permit_or_404
-from app.parking.vehicle_change_routes import NewVehicleForm, look_up, refusal
+from app.parking.vehicle_change_routes import NewVehicleForm, refusal, vehicle_and_change
 from app.security import staff_required
 from app.services.errors import ServiceError
 from app.services.parking import renewals, vehicle_changes
@@ -36,16 +36,7 @@ def parking_permit_vehicle(reference):
         flash(_("You can change the vehicle only on a permit that is valid now or starts later."), "important")
         return redirect(url_for("staff.parking_permit", reference=reference))
     form = NewVehicleForm()
-    vehicle = change = None
-    if form.validate_on_submit():
-        vehicle = look_up(form)
-    if vehicle is not None:
-        try:
-            vehicle_changes.check_vehicle(permit, vehicle.vrm)
-            change = vehicle_changes.price_change(permit, vehicle)
-        except ServiceError as error:
-            form.vrm.errors = [refusal(error.message, permit)]
-            vehicle = None
+    vehicle, change = vehicle_and_change(permit, form)
     contact = renewals.contact_for(permit)
     confirmed = change is not None and request.form.get("confirm") == "yes"
     if confirmed and (change.difference_pence <= 0 or contact is not None):  # a link needs somewhere to go

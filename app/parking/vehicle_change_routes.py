@@ -78,6 +78,20 @@ def look_up(form: NewVehicleForm):
     return None
 
 
+def vehicle_and_change(permit, form: NewVehicleForm):
+    """The new vehicle and the price change it makes, once the form is sent and the vehicle is one
+    the permit may change to; (None, None) with the reason next to the box otherwise."""
+    vehicle = look_up(form) if form.validate_on_submit() else None
+    if vehicle is None:
+        return None, None
+    try:
+        vehicle_changes.check_vehicle(permit, vehicle.vrm)
+        return vehicle, vehicle_changes.price_change(permit, vehicle)
+    except ServiceError as error:
+        form.vrm.errors = [refusal(error.message, permit)]
+        return None, None
+
+
 @bp.route("/permits/<reference>/vehicle", methods=["GET", "POST"])
 @login_required
 def change_vehicle(reference):
@@ -85,16 +99,7 @@ def change_vehicle(reference):
     if elsewhere is not None:
         return elsewhere
     form = NewVehicleForm()
-    vehicle = change = None
-    if form.validate_on_submit():
-        vehicle = look_up(form)
-    if vehicle is not None:
-        try:
-            vehicle_changes.check_vehicle(permit, vehicle.vrm)
-            change = vehicle_changes.price_change(permit, vehicle)
-        except ServiceError as error:
-            form.vrm.errors = [refusal(error.message, permit)]
-            vehicle = None
+    vehicle, change = vehicle_and_change(permit, form)
     if change is not None and request.form.get("confirm") == "yes":
         return _confirmed(permit, vehicle, form)
     return render_template(

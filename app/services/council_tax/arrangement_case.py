@@ -12,10 +12,10 @@ from flask_babel import force_locale, format_date
 from flask_babel import gettext as _
 
 from app.form_model.schema import Definition
-from app.models import Case, CaseEvent, CaseEventKind, Channel, MessageChannel, User
+from app.models import Case, CaseEvent, CaseEventKind, Channel, User
 from app.models.council_tax import CouncilTaxAccount
 from app.money import pounds
-from app.services import cases, messages, working_days
+from app.services import cases, working_days
 from app.services.council_tax import arrangement_sums as sums
 
 SERVICE_ID = "council-tax-arrangement"
@@ -136,29 +136,5 @@ def open_case(
     )
     cases.add_with_unique_reference(case)
     case.events.append(CaseEvent(kind=CaseEventKind.SUBMITTED, status=case.status))
-    _confirm(case)
+    cases.send_confirmation(definition(), case)
     return case
-
-
-def _confirm(case: Case) -> None:
-    if case.contact_email:
-        channel, recipient = MessageChannel.EMAIL, case.contact_email
-    elif case.contact_phone:
-        channel, recipient = MessageChannel.SMS, case.contact_phone
-    else:
-        return
-    messages.queue(
-        channel=channel,
-        recipient=recipient,
-        template="case_received",
-        language=case.language,
-        context={
-            "receipt": None,
-            "service_title": definition().title.get(case.language),
-            "reference": case.reference,
-            "due_date": case.due_date,
-            "next_steps": definition().submit.confirmation.get(case.language),
-        },
-        user_id=case.user_id,
-        case_id=case.id,
-    )

@@ -11,8 +11,8 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from app.form_model.schema import Definition
-from app.models import Case, CaseEvent, CaseEventKind, Channel, MessageChannel, User
-from app.services import case_work, cases, messages, working_days
+from app.models import Case, CaseEvent, CaseEventKind, Channel, User
+from app.services import case_work, cases, working_days
 
 TEAM = "revenues"
 
@@ -70,32 +70,8 @@ def open_case(
     )
     cases.add_with_unique_reference(case)
     case.events.append(CaseEvent(kind=CaseEventKind.SUBMITTED, status=case.status))
-    _confirm(found, case)
+    cases.send_confirmation(found, case)
     return case
-
-
-def _confirm(found: Definition, case: Case) -> None:
-    if case.contact_email:
-        channel, recipient = MessageChannel.EMAIL, case.contact_email
-    elif case.contact_phone:
-        channel, recipient = MessageChannel.SMS, case.contact_phone
-    else:
-        return
-    messages.queue(
-        channel=channel,
-        recipient=recipient,
-        template="case_received",
-        language=case.language,
-        context={
-            "receipt": None,
-            "service_title": found.title.get(case.language),
-            "reference": case.reference,
-            "due_date": case.due_date,
-            "next_steps": found.submit.confirmation.get(case.language),
-        },
-        user_id=case.user_id,
-        case_id=case.id,
-    )
 
 
 def own_case(user: User, service_id: str, reference: str) -> Case | None:
