@@ -47,6 +47,7 @@ EXAMPLE_ARGUMENTS = {
     "favourite_id": lambda: 1,  # a favourite visitor vehicle
     "account_ref": lambda: "60000001",  # a council tax account (the demo resident's, linked in the demo data)
     "link_id": lambda: 1,  # a person's link to a council tax account
+    "section": lambda: "income",  # a part of a council tax payment arrangement's statement
 }
 
 
