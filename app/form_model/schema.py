@@ -14,7 +14,6 @@ from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
-    PrivateAttr,
     StringConstraints,
     ValidationInfo,
     field_validator,
@@ -268,7 +267,6 @@ class Definition(Strict):
     declaration: Text | None = None
     payment: PaymentStep | None = None
     submit: Submission
-    _by_id: dict[str, Question] | None = PrivateAttr(default=None)
 
     @field_validator("who_can_use")
     @classmethod
@@ -285,10 +283,7 @@ class Definition(Strict):
         return self._questions_by_id()[question_id]
 
     def _questions_by_id(self) -> dict[str, Question]:
-        # Made once per definition (they do not change): conditions look questions up on every request.
-        if self._by_id is None:
-            self._by_id = {question.id: question for question in self.questions()}
-        return self._by_id
+        return {question.id: question for question in self.questions()}
 
     def page(self, page_id: str) -> Page | None:
         return next((page for page in self.pages if page.id == page_id), None)
