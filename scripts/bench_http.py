@@ -31,7 +31,7 @@ ROOT = Path(__file__).resolve().parents[1]
 APP_ROOT = Path(os.environ.get("BENCH_HTTP_ROOT") or ROOT).resolve()
 sys.path.insert(0, str(ROOT))
 
-from tests.local_stripe import free_port  # noqa: E402
+from tests.local_process import free_port  # noqa: E402
 
 SECONDS = int(os.environ.get("BENCH_HTTP_SECONDS", "10"))
 CONNECTIONS = [int(n) for n in os.environ.get("BENCH_HTTP_CONNECTIONS", "10,50").split(",")]
