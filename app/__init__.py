@@ -136,9 +136,10 @@ def create_app(overrides: dict | None = None, environ: dict | None = None) -> Fl
 
         app.register_blueprint(dev_bp)
 
-    from app import cli
+    from app import cli, rate_limits
 
     cli.init_app(app)
+    rate_limits.check_before_every_request_only_when_needed(app, limiter)
 
     static_root = APP_DIR / "static"
     app.wsgi_app = WhiteNoise(

@@ -7,7 +7,6 @@ from datetime import datetime, timedelta
 import sqlalchemy as sa
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy.orm import joinedload
 
 from app import scheduler
 from app.extensions import db
@@ -18,9 +17,7 @@ TOUCH_INTERVAL = timedelta(minutes=1)
 # Built once: every signed-in request runs these, and building a statement (and the key SQLAlchemy
 # caches its SQL under) cost a quarter of loading the person.
 _SIGN_IN_WITH_PERSON = (
-    sa.select(AuthSession)
-    .options(joinedload(AuthSession.user))
-    .where(AuthSession.token_hash == sa.bindparam("token_hash"))
+    sa.select(AuthSession, User).join(AuthSession.user).where(AuthSession.token_hash == sa.bindparam("token_hash"))
 )
 _ACTIVE_SIGN_INS = (
     sa.select(sa.func.count()).select_from(AuthSession).where(AuthSession.user_id == sa.bindparam("user_id"))
@@ -54,13 +51,13 @@ def load_user(token: str, *, idle_minutes: int, now: datetime | None = None) -> 
         return None
     now = now or utcnow()
     # The person comes in the same query: every signed-in request needs them.
-    record = db.session.scalar(_SIGN_IN_WITH_PERSON, {"token_hash": _hash(token)})
-    if record is None:
+    found = db.session.execute(_SIGN_IN_WITH_PERSON, {"token_hash": _hash(token)}).first()
+    if found is None:
         return None
+    record, user = found
     if record.expires_at <= now or record.last_seen_at + timedelta(minutes=idle_minutes) <= now:
         db.session.delete(record)
         return None
-    user = record.user
     if not user.is_active:
         return None
     if now - record.last_seen_at >= TOUCH_INTERVAL:

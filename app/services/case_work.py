@@ -8,7 +8,6 @@ from datetime import date
 from functools import cache
 
 import sqlalchemy as sa
-from sqlalchemy import orm
 
 from app.extensions import db
 from app.models import AuditEvent, Case, CaseEvent, CaseEventKind, CaseStatus, MessageChannel, User, utcnow
@@ -32,7 +31,7 @@ class InboxFilters:
 
 @dataclass(frozen=True)
 class InboxPage:
-    cases: list[Case]
+    cases: list  # rows of ROW_COLUMNS
     page: int
     has_next: bool
     has_previous: bool = False
@@ -58,7 +57,7 @@ class Cursor:
         return f"{int(self.urgent)}.{self.due_date.isoformat()}.{self.id}"
 
     @classmethod
-    def of(cls, case: Case) -> Cursor:
+    def of(cls, case) -> Cursor:
         return cls(case.urgent, case.due_date, case.id)
 
     @classmethod
@@ -79,27 +78,55 @@ CURSOR_PATTERN = re.compile(r"([01])\.(\d{4}-\d{2}-\d{2})\.(\d{1,18})")
 # (migration 0013): SQLite matches a partial index only when the query has the same term.
 OPEN = Case.status != sa.literal_column("'closed'")
 
+# What an inbox row shows and its place in the order: plain rows, not Case objects (making and
+# tracking an object per row cost more than the query), and not the answers, whose JSON was decoded
+# for every row and never shown.
+ROW_COLUMNS = (Case.id, Case.reference, Case.urgent, Case.service_id, Case.status, Case.due_date)
 
-def _filtered(filters: InboxFilters, staff: User) -> list:
-    """The WHERE clauses of a filtered inbox. Every filter has an index that ends in the inbox's
-    order (urgent, due date, id), so each page is read straight off an index."""
-    clauses = []
+# Each filter's condition, with its value as a parameter, so that each combination of filters is
+# built (and given its cache key) once, not on every page: building it cost more than running it.
+FILTER_TERMS = {
+    "service": lambda: Case.service_id == sa.bindparam("service"),
+    "status": lambda: Case.status == sa.bindparam("status", type_=Case.status.type),
+    "ward": lambda: Case.ward == sa.bindparam("ward"),
+    "overdue": lambda: Case.due_date < sa.bindparam("today", type_=Case.due_date.type),
+    "urgent": lambda: Case.urgent.is_(True),
+    "mine": lambda: Case.assigned_to_id == sa.bindparam("staff_id"),
+}
+STATUS_VALUES = frozenset(status.value for status in CaseStatus)
+
+
+def _filtered(filters: InboxFilters, staff: User) -> tuple[tuple[str, ...], dict]:
+    """Which filters are chosen (they decide the statement) and their values (its parameters).
+    Every filter has an index that ends in the inbox's order (urgent, due date, id), so each page is
+    read straight off an index."""
+    chosen, values = [], {}
     if filters.service:
-        clauses.append(Case.service_id == filters.service)
-    if filters.status in {status.value for status in CaseStatus}:
-        clauses.append(Case.status == CaseStatus(filters.status))
-        if filters.overdue:
-            clauses.append(Case.status != CaseStatus.CLOSED)
-    else:
-        clauses.append(OPEN)
+        chosen.append("service")
+        values["service"] = filters.service
+    if filters.status in STATUS_VALUES:
+        chosen.append("status")
+        values["status"] = CaseStatus(filters.status)
     if filters.ward:
-        clauses.append(Case.ward == filters.ward)
+        chosen.append("ward")
+        values["ward"] = filters.ward
     if filters.overdue:
-        clauses.append(Case.due_date < london_today())
+        chosen.append("overdue")
+        values["today"] = london_today()
     if filters.urgent:
-        clauses.append(Case.urgent.is_(True))
+        chosen.append("urgent")
     if filters.mine:
-        clauses.append(Case.assigned_to_id == staff.id)
+        chosen.append("mine")
+        values["staff_id"] = staff.id
+    return tuple(chosen), values
+
+
+def _where(chosen: tuple[str, ...]) -> list:
+    clauses = [FILTER_TERMS[name]() for name in chosen]
+    if "status" not in chosen:
+        clauses.append(OPEN)
+    elif "overdue" in chosen:
+        clauses.append(Case.status != CaseStatus.CLOSED)
     return clauses
 
 
@@ -109,22 +136,22 @@ def inbox(
     """Most urgent first, then the earliest due date. "Next" and "Previous" links carry the place of
     the last (or first) case shown (keyset pagination), so the 400th page costs what the first does;
     a page number alone (a typed address) still works, by counting along the index."""
-    clauses = _filtered(filters, staff)
+    chosen, values = _filtered(filters, staff)
     after_cursor, before_cursor = Cursor.parse(after), Cursor.parse(before)
     if before_cursor is not None:
-        rows = _walk(clauses, before_cursor, backwards=True)
+        rows = _walk(chosen, values, before_cursor, backwards=True)
         has_previous = len(rows) > PAGE_SIZE
         shown = list(reversed(rows[:PAGE_SIZE]))
         page = max(page, 2) if has_previous else 1
         return _page(shown, page, has_next=True, has_previous=has_previous)
     if after_cursor is not None:
-        rows = _walk(clauses, after_cursor)
+        rows = _walk(chosen, values, after_cursor)
         return _page(rows[:PAGE_SIZE], max(page, 2), has_next=len(rows) > PAGE_SIZE, has_previous=True)
-    rows = _by_page_number(clauses, page) if page > 1 else _walk(clauses, None)
+    rows = _by_page_number(chosen, values, page) if page > 1 else _walk(chosen, values, None)
     return _page(rows[:PAGE_SIZE], page, has_next=len(rows) > PAGE_SIZE, has_previous=page > 1)
 
 
-def _page(shown: list[Case], page: int, *, has_next: bool, has_previous: bool) -> InboxPage:
+def _page(shown: list, page: int, *, has_next: bool, has_previous: bool) -> InboxPage:
     return InboxPage(
         shown,
         page,
@@ -135,55 +162,74 @@ def _page(shown: list[Case], page: int, *, has_next: bool, has_previous: bool) -
     )
 
 
-def _walk(clauses: list, cursor: Cursor | None, *, backwards: bool = False) -> list[Case]:
-    """Up to PAGE_SIZE + 1 cases after the cursor (or before it, nearest first), in at most two index
-    range reads: the urgent cases, then the others. Each read has `urgent` fixed, so the rest of the
-    order (due date, id) is one direction and a plain range of the index."""
+def _walk(chosen: tuple[str, ...], values: dict, cursor: Cursor | None, *, backwards: bool = False) -> list:
+    """Up to PAGE_SIZE + 1 cases from the start, or after the cursor (or before it, nearest first).
+    The first page is one read along the index in the inbox's order. After a cursor it is at most
+    two index range reads, the urgent cases then the others: each has `urgent` fixed, so the rest of
+    the order (due date, id) is one direction and a plain range of the index."""
     wanted = PAGE_SIZE + 1
+    if cursor is None and not backwards:
+        return list(db.session.execute(walk_statement(chosen, part=None, from_cursor=False, backwards=False), values))
     if backwards:
-        parts = [True] if cursor is not None and cursor.urgent else [False, True]
-        order = (Case.due_date.desc(), Case.id.desc())
+        parts = [True] if cursor.urgent else [False, True]
     else:
-        parts = [True, False] if cursor is None or cursor.urgent else [False]
-        order = (Case.due_date, Case.id)
-    rows: list[Case] = []
+        parts = [True, False] if cursor.urgent else [False]
+    rows: list = []
     for urgent in parts:
-        query = sa.select(Case).options(_inbox_columns()).where(*clauses, Case.urgent.is_(urgent))
-        if cursor is not None and urgent == cursor.urgent:
-            place = sa.tuple_(Case.due_date, Case.id)
-            edge = (cursor.due_date, cursor.id)
-            query = query.where(place < edge if backwards else place > edge)
-        rows += db.session.scalars(query.order_by(*order).limit(wanted - len(rows)))
+        from_cursor = urgent == cursor.urgent
+        parameters = values | {"due_date": cursor.due_date, "id": cursor.id} if from_cursor else values
+        statement = walk_statement(chosen, part=urgent, from_cursor=from_cursor, backwards=backwards)
+        rows += db.session.execute(statement, parameters)
         if len(rows) >= wanted:
             break
-    return rows
-
-
-def _by_page_number(clauses: list, page: int) -> list[Case]:
-    """A page by its number alone: the ids are counted off the index (which holds them), and only
-    that page's cases are read from the table."""
-    ids = (
-        sa.select(Case.id)
-        .where(*clauses)
-        .order_by(Case.urgent.desc(), Case.due_date, Case.id)
-        .offset((page - 1) * PAGE_SIZE)
-        .limit(PAGE_SIZE + 1)
-        .subquery()
-    )
-    query = (
-        sa.select(Case)
-        .options(_inbox_columns())
-        .join(ids, Case.id == ids.c.id)
-        .order_by(Case.urgent.desc(), Case.due_date, Case.id)
-    )
-    return list(db.session.scalars(query))
+    return rows[:wanted]
 
 
 @cache
-def _inbox_columns():
-    """Only what an inbox row shows and its place in the order: not the answers, whose JSON was
-    decoded for every row and never shown."""
-    return orm.load_only(Case.id, Case.reference, Case.urgent, Case.service_id, Case.status, Case.due_date)
+def walk_statement(chosen: tuple[str, ...], *, part: bool | None, from_cursor: bool, backwards: bool) -> sa.Select:
+    """The inbox's read for these filters: all of it in the inbox's order (`part` None), or only the
+    urgent (True) or other (False) cases, from a cursor's place or from the start of that part."""
+    query = sa.select(*ROW_COLUMNS).where(*_where(chosen))
+    if part is None:
+        return query.order_by(Case.urgent.desc(), Case.due_date, Case.id).limit(PAGE_SIZE + 1)
+    query = query.where(Case.urgent.is_(part))
+    if from_cursor:
+        place = sa.tuple_(Case.due_date, Case.id)
+        edge = sa.tuple_(sa.bindparam("due_date", type_=Case.due_date.type), sa.bindparam("id", type_=Case.id.type))
+        query = query.where(place < edge if backwards else place > edge)
+    order = (Case.due_date.desc(), Case.id.desc()) if backwards else (Case.due_date, Case.id)
+    return query.order_by(*order).limit(PAGE_SIZE + 1)
+
+
+def _by_page_number(chosen: tuple[str, ...], values: dict, page: int) -> list:
+    """A page by its number alone: the ids are counted off the index (which holds them), and only
+    that page's cases are read from the table."""
+    return list(db.session.execute(_page_number_statement(chosen), values | {"skip": (page - 1) * PAGE_SIZE}))
+
+
+@cache
+def _page_number_statement(chosen: tuple[str, ...]) -> sa.Select:
+    ids = (
+        sa.select(Case.id)
+        .where(*_where(chosen))
+        .order_by(Case.urgent.desc(), Case.due_date, Case.id)
+        .offset(sa.bindparam("skip", type_=sa.Integer))
+        .limit(PAGE_SIZE + 1)
+        .subquery()
+    )
+    return (
+        sa.select(*ROW_COLUMNS)
+        .join(ids, Case.id == ids.c.id)
+        .order_by(Case.urgent.desc(), Case.due_date, Case.id)
+    )
+
+
+def services_and_wards_in_use() -> tuple[list[str], list[str]]:
+    """The services and the wards of every case, for the inbox's filters: one statement."""
+    services, wards = [], []
+    for kind, value in db.session.execute(_services_and_wards()):
+        (services if kind == "service" else wards).append(value)
+    return services, wards
 
 
 def services_in_use() -> list[str]:
@@ -195,12 +241,21 @@ def wards_in_use() -> list[str]:
 
 
 @cache
+def _services_and_wards() -> sa.Select:
+    def labelled(name: str) -> sa.Select:
+        found = _distinct_values(name).subquery()
+        return sa.select(sa.literal(name.removesuffix("_id")).label("kind"), found.c.value)
+
+    return sa.union_all(labelled("service_id"), labelled("ward"))
+
+
+@cache
 def _distinct_values(name: str) -> sa.Select:
     """The query for the column's different values in order, by jumping through its index from each
     value to the next (a few lookups) rather than reading every case as SELECT DISTINCT would. Built
     once: building it (and its cache key) cost more than running it, on every inbox page."""
     column = getattr(Case, name)
-    found = sa.select(sa.func.min(column).label("value")).cte("found", recursive=True)
+    found = sa.select(sa.func.min(column).label("value")).cte(f"found_{name}", recursive=True)
     following = sa.select(column).where(column > found.c.value).order_by(column).limit(1).scalar_subquery()
     found = found.union_all(sa.select(following).where(found.c.value.is_not(None)))
     return sa.select(found.c.value).where(found.c.value.is_not(None))

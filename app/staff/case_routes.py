@@ -61,22 +61,33 @@ def cases_inbox():
     )
     definitions = cases.with_own_definitions(forms_engine.definitions())
     language = current_language()
+    today = cases.london_today()
+
+    def title(service_id):
+        return definitions[service_id].title.get(language) if service_id in definitions else service_id
+
+    services_in_use, wards_in_use = case_work.services_and_wards_in_use()
     return render_template(
         "staff/cases.html",
         results=results,
         filters=filters,
-        # Plain values, not objects: the filters and each row are rendered once per combination of
-        # these and kept (layout_fragment).
-        services=tuple(
-            (service_id, definitions[service_id].title.get(language) if service_id in definitions else service_id)
-            for service_id in case_work.services_in_use()
-        ),
-        wards=tuple(case_work.wards_in_use()),
+        # Plain values, not objects: the filters and the page's rows are rendered once per
+        # combination of these and kept (layout_fragment).
+        services=tuple((service_id, title(service_id)) for service_id in services_in_use),
+        wards=tuple(wards_in_use),
         shown_only=tuple(name for name in ("overdue", "urgent", "mine") if getattr(filters, name)),
-        definitions=definitions,
-        language=language,
-        today=cases.london_today(),
-        query={key: value for key, value in request.args.items() if key not in {"page", "after", "before"}},
+        rows=tuple(
+            (
+                case.reference,
+                case.urgent,
+                title(case.service_id),
+                case.status.value,
+                case.due_date,
+                case.due_date < today and case.status.value != "closed",
+            )
+            for case in results.cases
+        ),
+        query=tuple((key, value) for key, value in request.args.items() if key not in {"page", "after", "before"}),
     )
 
 

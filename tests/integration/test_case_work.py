@@ -177,3 +177,5 @@ def test_the_inbox_offers_every_service_and_ward_that_has_cases_once_each(app, d
     assert (
         case_work.wards_in_use() == expected_wards and expected_wards[0] == "Abbey" and expected_wards[-1] == "Zetland"
     )
+    # The inbox asks for both at once, in one statement.
+    assert case_work.services_and_wards_in_use() == (expected_services, expected_wards)

@@ -75,6 +75,8 @@ def test_staff_issue_a_resident_permit_for_a_caller_at_the_callers_address(app, 
     assert client.get(sent.location).h1 == "Payment link sent"
     link = payment_link()
     assert link.recipient == "person@example.com" and "£55.00" in link.body
+    # The same message serves bookings, permits and renewals: it does not call a permit a booking.
+    assert "booking" not in f"{link.subject} {link.body}".lower()
     assert db.session.scalar(sa.select(ParkingPermit)) is None  # not until the caller pays
 
     done = caller_pays(app, client, local_stripe, link)

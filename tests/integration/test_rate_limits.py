@@ -58,3 +58,19 @@ def test_sign_in_works_and_is_still_limited_while_redis_cannot_be_reached(make_a
     finally:
         # The extension is one object for every app in this process: let the next app's storage be tried.
         limiter._storage_dead = False
+
+
+def test_limits_for_every_page_still_apply_when_a_council_sets_them(make_app):
+    """The check before every request is only left out while no limit could need it."""
+    from app.extensions import limiter
+
+    plain = make_app()
+    assert limiter._check_request_limit not in plain.before_request_funcs[None]
+    try:
+        limited = make_app(RATELIMIT_DEFAULT="2 per minute")
+        assert limiter._check_request_limit in limited.before_request_funcs[None]
+        client = limited.test_client()
+        assert [client.get("/accessibility").status_code for _ in range(3)] == [200, 200, 429]
+    finally:
+        # The extension is one object for every app in this process: the next app has no default.
+        limiter.limit_manager.set_default_limits([])
