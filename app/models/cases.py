@@ -119,6 +119,9 @@ for _name, *_columns in (
     ("ix_cases_open_service", Case.service_id),
     ("ix_cases_open_ward", Case.ward),
     ("ix_cases_open_assignee", Case.assigned_to_id),
+    # A ward and "assigned to me" together: one range, not a walk of every open case assigned to
+    # that person checking each one's ward.
+    ("ix_cases_open_assignee_ward", Case.assigned_to_id, Case.ward),
 ):
     sa.Index(
         _name,
