@@ -17,6 +17,15 @@ ALWAYS_ALLOWED = {"static", "auth.sign_out", "auth.signed_out"}
 ALLOWED_BLUEPRINTS = {"pages", "assisted", "street_reports"}  # street_reports: the public chooser
 
 
+def person_served():
+    """Whom a form filled in now is for: the person a volunteer is helping (None when they have no
+    account), or else the person signed in (None when nobody is)."""
+    helping = g.get("assisted_session")
+    if helping is not None:
+        return helping.person
+    return current_user if current_user.is_authenticated else None
+
+
 def forget_helping() -> None:
     """Everything this browser kept about the person: the session, and the forms filled in for them."""
     from app.forms_engine.routes import ASSISTED_SESSION_KEY

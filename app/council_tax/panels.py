@@ -5,10 +5,11 @@ the change on this year's bill and on the next instalments, where the answers ma
 from __future__ import annotations
 
 from flask import render_template
-from flask_login import current_user
 
+from app.extensions import db
 from app.form_model import journey
 from app.forms_engine import panels
+from app.models import User
 from app.services import cases
 from app.services.council_tax import adapter, discounts
 from app.services.council_tax import settings as council_tax_settings
@@ -16,11 +17,13 @@ from app.services.council_tax import settings as council_tax_settings
 
 @panels.register(discounts.ACTION)
 def _change_panel(definition, found, language):
-    if not current_user.is_authenticated:
+    # The person the form is for (a volunteer fills it in as the person they help), as when sent.
+    person = db.session.get(User, found.user_id) if found.user_id is not None else None
+    if person is None:
         return None
     account, effect = discounts.effect_of_answers(
         adapter.revenues(),
-        current_user,
+        person,
         definition,
         journey.submitted_answers(definition, found.answers),  # as they will be sent
         settings=council_tax_settings.current(),

@@ -1,7 +1,8 @@
 """Council tax's own question type, registered with the engine's registry:
 
-- council_tax_account: one of the accounts the signed-in person has linked. With one linked it is
-  shown, not asked; with none, the page says to link one first (with a link) and cannot be passed.
+- council_tax_account: one of the accounts the person has linked (the person a volunteer is
+  helping, while they help). With one linked it is shown, not asked; with none, the page says to
+  link one first (with a link) and cannot be passed.
   The answer is the account reference, checked on the server against the person's links, so
   another person's reference (or one that does not exist) is refused like any wrong choice. Its
   settings say which change the form asks for, for the estimate (app/services/council_tax/discounts.py).
@@ -10,8 +11,8 @@
 from __future__ import annotations
 
 from flask_babel import gettext as _
-from flask_login import current_user
 
+from app.assisted import person_served
 from app.form_model.question_types import FieldContext, QuestionKind, register
 from app.form_model.schema import Question
 from app.forms_common import GovRadioField
@@ -33,13 +34,14 @@ class CouncilTaxAccountField(GovRadioField):
     def post_validate(self, form, validation_stopped):
         if validation_stopped or self.errors:
             return
-        if not current_user.is_authenticated or links.linked_account(current_user, str(self.data)) is None:
+        person = person_served()
+        if person is None or links.linked_account(person, str(self.data)) is None:
             self.errors.append(self.choice_message)
 
 
 @register
 class CouncilTaxAccountKind(QuestionKind):
-    """One of the signed-in person's linked council tax accounts, stored as its reference."""
+    """One of the person's linked council tax accounts, stored as its reference."""
 
     name = discounts.QUESTION_TYPE
     settings_model = discounts.AccountQuestionSettings
@@ -47,7 +49,8 @@ class CouncilTaxAccountKind(QuestionKind):
 
     def field(self, question: Question, context: FieldContext):
         label, hint = label_and_hint(question, context.language)
-        accounts = links.linked_accounts(current_user) if current_user.is_authenticated else []
+        person = person_served()
+        accounts = links.linked_accounts(person) if person is not None else []
         message = (
             _("Select your council tax account")
             if accounts

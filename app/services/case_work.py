@@ -170,10 +170,11 @@ def _walk(chosen: tuple[str, ...], values: dict, cursor: Cursor | None, *, backw
     wanted = PAGE_SIZE + 1
     if cursor is None and not backwards:
         return list(db.session.execute(walk_statement(chosen, part=None, from_cursor=False, backwards=False), values))
-    if backwards:
-        parts = [True] if cursor.urgent else [False, True]
-    else:
-        parts = [True, False] if cursor.urgent else [False]
+    # Urgent cases come first: after an urgent case come the rest of the urgent ones, then the
+    # others; before an urgent case, only urgent ones.
+    after_parts = [True, False] if cursor.urgent else [False]
+    before_parts = [True] if cursor.urgent else [False, True]
+    parts = before_parts if backwards else after_parts
     rows: list = []
     for urgent in parts:
         from_cursor = urgent == cursor.urgent
@@ -217,11 +218,7 @@ def _page_number_statement(chosen: tuple[str, ...]) -> sa.Select:
         .limit(PAGE_SIZE + 1)
         .subquery()
     )
-    return (
-        sa.select(*ROW_COLUMNS)
-        .join(ids, Case.id == ids.c.id)
-        .order_by(Case.urgent.desc(), Case.due_date, Case.id)
-    )
+    return sa.select(*ROW_COLUMNS).join(ids, Case.id == ids.c.id).order_by(Case.urgent.desc(), Case.due_date, Case.id)
 
 
 def services_and_wards_in_use() -> tuple[list[str], list[str]]:

@@ -259,3 +259,39 @@ def test_in_welsh(owner, client, app):
     assert "Beth mae hyn yn ei wneud i'ch bil ar gyfer 2026-27: ein hamcangyfrif" in check.text
     assert rows(check)["Eich bil ar ôl y newid"] == "£323.58"
     assert "Amcangyfrif yw hwn" in check.text
+
+
+def test_a_volunteer_helping_someone_applies_with_that_persons_account(imported, app, client, database):
+    """The accounts offered, the estimate and the application are the helped person's, not the
+    volunteer's (who has none linked)."""
+    from app.models import PlaceKind
+    from app.services import places
+    from tests.factories import make_user
+    from tests.integration.test_assisted import start_helping
+
+    admin = make_user(role=Role.ADMIN)
+    place = places.create(
+        name="Northgate Library", name_cy="Llyfrgell Northgate", kind=PlaceKind.LIBRARY, ward=None, created_by=admin
+    )
+    volunteer = make_user(role=Role.VOLUNTEER, email="val@example.com")
+    places.add_volunteer(place, "val@example.com", added_by=admin)
+    resident = make_user(full_name="Rita Rowe", email="rita@example.com", address_postcode="DM1 1AB")
+    db.session.commit()
+    linked(app, resident)
+    sign_in(client, volunteer)
+    start_helping(client, resident, services=("council-tax-someone-moved-in",))
+    client.get("/services/council-tax-someone-moved-in/begin", expect=302)
+    account_page = client.get("/services/council-tax-someone-moved-in/account")
+    assert "Account 70000001: 1 High Street, Demoton, DM1 1AB" in account_page.text
+    check = walk(
+        client,
+        app,
+        "council-tax-someone-moved-in",
+        moved_in_on=day(date(2026, 11, 1)),
+        new_adult_name=["Alex Jones"],
+        new_adult_student=["no"],
+    )
+    assert rows(check)["Your bill after the change"] == "£1,339.48"
+    client.post("/services/council-tax-someone-moved-in/check-answers", {"csrf_token": check.csrf_token()}, expect=302)
+    [request] = requests(app)
+    assert (request.account_reference, request.user_id) == (ACCOUNT_A, resident.id)
