@@ -119,13 +119,22 @@ KEY_PAGES = {
 KEY_REPEATS = int(os.environ.get("BENCH_KEY_REPEATS", "300"))
 
 
+KEY_ROUNDS = 3
+
+
 def key_pages(app, client) -> None:
     """The pages the issue set a budget for (1.2 ms in the app each): many more requests, and the
     processor time beside the wall-clock time, which a busy machine inflates less. "in app" is the
     processor time inside the app's WSGI callable (what gunicorn calls: Doorstep, Flask, its
     extensions and the database); "test client" adds the test client building each request and
-    keeping its cookies, which is not the server's time."""
-    print(f"\nServer time, signed in as staff, median of {KEY_REPEATS} requests (budget 1.2 ms in the app)")
+    keeping its cookies, which is not the server's time. The pages are measured in turn, in
+    KEY_ROUNDS rounds, and each page's quickest round is shown (as timeit does): a minute of other
+    work on a shared machine slows one round of every page instead of every request of one page."""
+    per_round = max(KEY_REPEATS // KEY_ROUNDS, 1)
+    print(
+        f"\nServer time, signed in as staff: median of {per_round} requests, the quickest of {KEY_ROUNDS} rounds"
+        " (budget 1.2 ms in the app)"
+    )
     print(f"{'page':<16} {'language':>8} {'in app cpu ms':>13} {'test client cpu ms':>18} {'wall ms':>8}")
     inner = []
     wsgi_app = app.wsgi_app
@@ -138,26 +147,30 @@ def key_pages(app, client) -> None:
             inner.append((time.process_time() - started) * 1000)
 
     app.wsgi_app = timed_app
+    best: dict[tuple[str, str], tuple[float, float, float]] = {}
     try:
-        for language in ("en", "cy"):
-            client.set_cookie("doorstep_language", language)
-            for name, page in KEY_PAGES.items():
-                for _ in range(20):
-                    client.get(page).close()
-                wall, cpu = [], []
-                inner.clear()
-                for _ in range(KEY_REPEATS):
-                    started, started_cpu = time.perf_counter(), time.process_time()
-                    client.get(page).close()
-                    cpu.append((time.process_time() - started_cpu) * 1000)
-                    wall.append((time.perf_counter() - started) * 1000)
-                print(
-                    f"{name:<16} {language:>8} {statistics.median(inner):>13.2f} {statistics.median(cpu):>18.2f}"
-                    f" {statistics.median(wall):>8.2f}"
-                )
+        for _ in range(KEY_ROUNDS):
+            for language in ("en", "cy"):
+                client.set_cookie("doorstep_language", language)
+                for name, page in KEY_PAGES.items():
+                    for _ in range(20):
+                        client.get(page).close()
+                    wall, cpu = [], []
+                    inner.clear()
+                    for _ in range(per_round):
+                        started, started_cpu = time.perf_counter(), time.process_time()
+                        client.get(page).close()
+                        cpu.append((time.process_time() - started_cpu) * 1000)
+                        wall.append((time.perf_counter() - started) * 1000)
+                    measured = (statistics.median(inner), statistics.median(cpu), statistics.median(wall))
+                    best[name, language] = min(best.get((name, language), measured), measured)
         client.delete_cookie("doorstep_language")
     finally:
         app.wsgi_app = wsgi_app
+    for language in ("en", "cy"):
+        for name in KEY_PAGES:
+            in_app, cpu, wall = best[name, language]
+            print(f"{name:<16} {language:>8} {in_app:>13.2f} {cpu:>18.2f} {wall:>8.2f}")
 
 
 def main() -> int:
